@@ -1,0 +1,220 @@
+"""The app shell: wires config, clock and services to the screens. No business rules here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+from textual.worker import Worker
+
+from kiosk.clock import Clock
+from kiosk.config import StationConfig
+from kiosk.i18n import Translator
+from kiosk.identity import LoginResult, LogoutReason, Outcome, SignedIn
+from kiosk.idle import IdleWatch
+from kiosk.roles import Permission
+from kiosk.store.errors import StoreError
+from screens.badge_prompt import BadgePrompt
+from screens.base import report_worker_failure
+from screens.home import HomeScreen
+from screens.login import LoginScreen, describe_refusal
+from screens.pin_prompt import PinPrompt
+from sync.hub_probe import hub_reachable
+
+if TYPE_CHECKING:  # loading the database layer waits until the login screen is drawn
+    from kiosk.services import Services
+
+CSS = Path(__file__).resolve().parent.parent / "screens" / "kiosk.tcss"
+
+
+class KioskApp(App[None]):
+    """One station terminal. `open_services` is called once, in a worker thread."""
+
+    CSS_PATH = CSS
+    ENABLE_COMMAND_PALETTE = False
+    # Operators must not drop to a shell: the usual quit keys ask for an admin badge.
+    BINDINGS = [
+        Binding("ctrl+q", "close_terminal", show=False, priority=True),
+        Binding("ctrl+c", "close_terminal", show=False, priority=True),
+    ]
+
+    hub_online: reactive[bool | None] = reactive(None)
+
+    @dataclass
+    class ServicesOpened(Message):
+        services: Services
+
+    @dataclass
+    class StoreFailed(Message):
+        error: str
+
+    @dataclass
+    class HubChecked(Message):
+        online: bool
+
+    @dataclass
+    class CloseChecked(Message):
+        badge: str
+        result: LoginResult
+
+    def __init__(
+        self,
+        config: StationConfig,
+        clock: Clock,
+        open_services: Callable[[], Services],
+        tick_seconds: float = 1.0,
+        hub_poll_seconds: float = 30.0,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.clock = clock
+        self._open_services = open_services
+        self._tick_seconds = tick_seconds
+        self._hub_poll_seconds = hub_poll_seconds
+        self.tr = Translator(config.station.language)
+        self.services: Services | None = None
+        self.user: SignedIn | None = None
+        self._idle: IdleWatch | None = None
+        station = config.station
+        self._station_label = f"{station.id} {station.name}"
+        self.login = LoginScreen(self.tr, self._station_label, clock)
+        self.title = self._station_label
+
+    def on_mount(self) -> None:
+        self.push_screen(self.login)
+        self.set_interval(self._tick_seconds, self.check_idle_logout)
+        if self.config.hub.url:
+            self.set_interval(self._hub_poll_seconds, self._probe_hub)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown) and self._idle is not None:
+            self._idle.touch()
+        await super().on_event(event)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_worker_failure(self.screen, self.tr, event)
+
+    # Start-up: the database layer loads only once the login screen is on the glass.
+
+    def on_login_screen_shown(self, _message: LoginScreen.Shown) -> None:
+        if self.services is None:
+            self._open()
+            if self.config.hub.url:
+                self._probe_hub()
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="open")
+    def _open(self) -> None:
+        try:
+            self.post_message(self.ServicesOpened(self._open_services()))
+        except StoreError as exc:
+            self.post_message(self.StoreFailed(str(exc)))
+
+    def on_kiosk_app_services_opened(self, message: ServicesOpened) -> None:
+        self.services = message.services
+        self.login.services_ready(message.services.auth)
+
+    def on_kiosk_app_store_failed(self, message: StoreFailed) -> None:
+        self.login.say(self.tr("login.store_failed", error=message.error), error=True)
+
+    # Signing in and out.
+
+    def on_login_screen_signed_in_message(self, message: LoginScreen.SignedInMessage) -> None:
+        assert self.services is not None  # a sign-in needs the auth service
+        self.user = message.user
+        self._idle = IdleWatch(self.clock, self.config.station.idle_logout_seconds)
+        tr = Translator(message.user.language)
+        self.push_screen(
+            HomeScreen(tr, self._station_label, self.clock, message.user, self.services.tasks)
+        )
+
+    def on_home_screen_logout_requested(self, message: HomeScreen.LogoutRequested) -> None:
+        self._sign_out(message.user, LogoutReason.MANUAL)
+
+    def check_idle_logout(self) -> None:
+        if self.user is not None and self._idle is not None and self._idle.expired():
+            self._sign_out(self.user, LogoutReason.IDLE)
+
+    def _sign_out(self, user: SignedIn, reason: LogoutReason) -> None:
+        # The screen is cleared at once; the logout event is written right after.
+        self.user, self._idle = None, None
+        while self.screen is not self.login:
+            self.pop_screen()
+        key = "login.idle_logout" if reason is LogoutReason.IDLE else "login.signed_out"
+        self.login.say(self.tr(key, name=user.name))
+        self._record_logout(user, reason)
+
+    @work(thread=True, exit_on_error=False, group="logout")
+    def _record_logout(self, user: SignedIn, reason: LogoutReason) -> None:
+        assert self.services is not None
+        self.services.auth.logout(user, reason)
+
+    # The hub mark in the header.
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="hub")
+    def _probe_hub(self) -> None:
+        hub = self.config.hub
+        self.post_message(self.HubChecked(hub_reachable(hub.url, hub.token, hub.timeout_seconds)))
+
+    def on_kiosk_app_hub_checked(self, message: HubChecked) -> None:
+        self.hub_online = message.online
+
+    # Closing the terminal: only an admin may, so an operator cannot reach a shell.
+
+    def action_close_terminal(self) -> None:
+        if self.services is None:
+            # Without a database nobody can be checked, and the terminal is of no use.
+            if not self._open_workers_running():
+                self.exit()
+            return
+
+        def badge_given(badge: str | None) -> None:
+            if badge is not None:
+                self._authorize_close(badge, None)
+
+        self.push_screen(BadgePrompt(self.tr, "close.title", "close.placeholder"), badge_given)
+
+    def _open_workers_running(self) -> bool:
+        return any(w.group == "open" and w.is_running for w in self.workers)
+
+    @work(thread=True, exit_on_error=False, group="close")
+    def _authorize_close(self, badge: str, pin: str | None) -> None:
+        assert self.services is not None
+        result = self.services.auth.authorize(badge, pin, Permission.CLOSE_TERMINAL)
+        self.post_message(self.CloseChecked(badge, result))
+
+    def on_kiosk_app_close_checked(self, message: CloseChecked) -> None:
+        result = message.result
+        if result.outcome is Outcome.OK:
+            self.exit()
+        elif result.outcome is Outcome.PIN_REQUIRED:
+
+            def pin_given(pin: str | None) -> None:
+                if pin is not None:
+                    self._authorize_close(message.badge, pin)
+
+            self.push_screen(PinPrompt(self.tr, result.name), pin_given)
+        else:
+            self.bell()
+            self.notify(describe_refusal(self.tr, result), severity="error", timeout=8)
+
+    def on_unmount(self) -> None:
+        if self.services is not None:
+            self.services.close()
+
+
+def create_app(config: StationConfig, clock: Clock, **options: float) -> KioskApp:
+    """The app for `config`, opening its real station database when first drawn."""
+
+    def open_services() -> Services:
+        from kiosk.services import open_services
+
+        return open_services(config, clock)
+
+    return KioskApp(config, clock, open_services, **options)

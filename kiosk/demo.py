@@ -1,0 +1,73 @@
+"""`kiosk demo`: a ready-to-use station on demo data, in a folder of its own."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from kiosk.clock import Clock
+from kiosk.config import StationConfig, load_config
+from kiosk.demo_data import DEMO_BADGES, DEMO_STATION_ID, DEMO_WORK_CENTERS, seed_demo
+from kiosk.identity import LogoutReason, Outcome
+from kiosk.services import open_services
+from kiosk.work import PauseReason
+
+_CONFIG = """\
+# Demo station written by `kiosk demo`; see kiosk.toml in the repository for every key.
+[station]
+id = "{station}"
+name = "总装一号工位 Assembly 1"
+work_centers = [{work_centers}]
+language = "zh_CN"
+idle_logout_seconds = 300
+
+[database]
+path = "station.db"
+
+[hub]
+url = ""
+
+[devices.scanner]
+kind = "keyboard"
+
+[devices.badge_reader]
+kind = "keyboard"
+
+[devices.printer]
+kind = "folder"
+target = "labels"
+"""
+
+
+def prepare_demo(data_dir: Path, clock: Clock, reset: bool = False) -> StationConfig:
+    """Create (or reuse) the demo station in `data_dir` and return its configuration."""
+    if reset and data_dir.exists():
+        shutil.rmtree(data_dir)
+    config_path = data_dir / "kiosk.toml"
+    if not config_path.exists():
+        (data_dir / "labels").mkdir(parents=True, exist_ok=True)
+        work_centers = ", ".join(f'"{code}"' for code in DEMO_WORK_CENTERS)
+        config_path.write_text(
+            _CONFIG.format(station=DEMO_STATION_ID, work_centers=work_centers), encoding="utf-8"
+        )
+    config = load_config(config_path)
+    if not config.database.path.exists():
+        _seed(config, clock)
+    return config
+
+
+def _seed(config: StationConfig, clock: Clock) -> None:
+    """Reference data, then a shift already under way, made through the real services."""
+    services = open_services(config, clock)
+    try:
+        seed_demo(services.store, clock.now().astimezone().date())
+        operator = next(badge for badge in DEMO_BADGES if badge.pin is None)
+        signed_in = services.auth.badge(operator.badge)
+        assert signed_in.outcome is Outcome.OK and signed_in.user is not None
+        tasks = services.tasks.open_tasks()
+        services.tasks.start(tasks[0].operation_id, signed_in.user)
+        services.tasks.start(tasks[1].operation_id, signed_in.user)
+        services.tasks.pause(tasks[1].operation_id, signed_in.user, PauseReason.MATERIAL_SHORTAGE)
+        services.auth.logout(signed_in.user, LogoutReason.MANUAL)
+    finally:
+        services.close()

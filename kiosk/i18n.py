@@ -1,0 +1,177 @@
+"""Every string a person reads at the station, in Simplified Chinese and English.
+
+One catalog, looked up by key; a test checks that both languages have every key and the
+same placeholders.
+"""
+
+from __future__ import annotations
+
+from kiosk.config import Language
+
+ZH = Language.ZH_CN
+EN = Language.EN
+
+CATALOG: dict[str, dict[Language, str]] = {
+    # Header and chrome
+    "header.hub_online": {ZH: "● 在线", EN: "● online"},
+    "header.hub_offline": {ZH: "○ 离线", EN: "○ offline"},
+    "header.hub_none": {ZH: "○ 单机", EN: "○ standalone"},
+    "header.nobody": {ZH: "未登录", EN: "not signed in"},
+    "role.operator": {ZH: "操作工", EN: "operator"},
+    "role.material_handler": {ZH: "物料员", EN: "material handler"},
+    "role.qc_inspector": {ZH: "质检员", EN: "QC inspector"},
+    "role.team_lead": {ZH: "班组长", EN: "team lead"},
+    "role.maintenance": {ZH: "设备维护员", EN: "maintenance"},
+    "role.admin": {ZH: "管理员", EN: "admin"},
+    # Login
+    "login.title": {ZH: "请刷工卡", EN: "Scan your badge"},
+    "login.hint": {
+        ZH: "刷卡，或输入工卡号后按回车",
+        EN: "Scan the badge, or type its number and press Enter",
+    },
+    "login.placeholder": {ZH: "工卡号", EN: "badge number"},
+    "login.starting": {ZH: "正在启动，请稍候…", EN: "Starting, one moment…"},
+    "login.checking": {ZH: "正在核对…", EN: "Checking…"},
+    "login.unknown_badge": {
+        ZH: "无法识别此工卡。请重刷，或联系班组长。",
+        EN: "This badge is not known here. Scan again or ask your team lead.",
+    },
+    "login.inactive": {
+        ZH: "{name}：此工卡已停用，请联系班组长。",
+        EN: "{name}: this badge is disabled. Please see your team lead.",
+    },
+    "login.locked": {
+        ZH: "{name}：密码错误次数过多，已锁定至 {until}。",
+        EN: "{name}: too many wrong PINs, locked until {until}.",
+    },
+    "login.wrong_pin": {
+        ZH: "密码错误，还可尝试 {left} 次。",
+        EN: "Wrong PIN, {left} attempt(s) left.",
+    },
+    "login.pin_not_set": {
+        ZH: "{name}：您的岗位需要密码，但尚未设置。请联系管理员。",
+        EN: "{name}: your role needs a PIN but none is set. Please see an admin.",
+    },
+    "login.not_permitted": {
+        ZH: "{name} 无权执行此操作。",
+        EN: "{name} may not do this.",
+    },
+    "login.store_failed": {
+        ZH: "本地数据库无法打开：{error}",
+        EN: "The local database cannot be opened: {error}",
+    },
+    "login.idle_logout": {
+        ZH: "{name} 因长时间无操作已自动退出。",
+        EN: "{name} was signed out after a period of inactivity.",
+    },
+    "login.signed_out": {ZH: "{name} 已退出。", EN: "{name} signed out."},
+    "pin.title": {ZH: "{name}，请输入密码", EN: "{name}, enter your PIN"},
+    "pin.placeholder": {ZH: "密码", EN: "PIN"},
+    # Closing the terminal
+    "close.title": {
+        ZH: "关闭终端需要管理员刷卡",
+        EN: "Closing the terminal needs an admin badge",
+    },
+    "close.placeholder": {ZH: "管理员工卡号", EN: "admin badge"},
+    # Key bar actions
+    "key.help": {ZH: "帮助", EN: "Help"},
+    "key.start": {ZH: "开工", EN: "Start"},
+    "key.pause": {ZH: "暂停", EN: "Pause"},
+    "key.resume": {ZH: "继续", EN: "Resume"},
+    "key.refresh": {ZH: "刷新", EN: "Refresh"},
+    "key.logout": {ZH: "退出", EN: "Sign out"},
+    "key.cancel": {ZH: "取消", EN: "Cancel"},
+    "key.confirm": {ZH: "确认", EN: "OK"},
+    # Home: task list and detail
+    "home.title": {ZH: "本工位任务", EN: "Tasks at this station"},
+    "home.empty": {
+        ZH: "本工位暂无派工任务。",
+        EN: "No tasks are dispatched to this station.",
+    },
+    "home.loading": {ZH: "正在加载任务…", EN: "Loading tasks…"},
+    "col.work_order": {ZH: "工单", EN: "Work order"},
+    "col.item": {ZH: "物料", EN: "Item"},
+    "col.operation": {ZH: "工序", EN: "Operation"},
+    "col.qty": {ZH: "完成/计划", EN: "Done/plan"},
+    "col.due": {ZH: "交期", EN: "Due"},
+    "col.status": {ZH: "状态", EN: "Status"},
+    "col.time": {ZH: "工时", EN: "Time"},
+    "detail.work_order": {ZH: "工单", EN: "Work order"},
+    "detail.item": {ZH: "产品", EN: "Product"},
+    "detail.operation": {ZH: "工序", EN: "Operation"},
+    "detail.work_center": {ZH: "工作中心", EN: "Work center"},
+    "detail.qty": {
+        ZH: "合格 {good} / 报废 {scrap} / 计划 {planned}",
+        EN: "good {good} / scrap {scrap} / planned {planned}",
+    },
+    "detail.quantity": {ZH: "数量", EN: "Quantity"},
+    "detail.due": {ZH: "交期", EN: "Due"},
+    "detail.priority": {ZH: "优先级", EN: "Priority"},
+    "detail.status": {ZH: "状态", EN: "Status"},
+    "detail.time": {ZH: "已用工时", EN: "Time worked"},
+    "detail.sop": {ZH: "作业指导书", EN: "SOP"},
+    "detail.none": {ZH: "无", EN: "none"},
+    "detail.components": {ZH: "所需物料", EN: "Materials needed"},
+    "detail.overdue": {ZH: "已逾期", EN: "overdue"},
+    "status.pending": {ZH: "待开工", EN: "ready"},
+    "status.running": {ZH: "进行中", EN: "running"},
+    "status.paused": {ZH: "已暂停", EN: "paused"},
+    "status.done": {ZH: "已完成", EN: "done"},
+    "status.cancelled": {ZH: "已取消", EN: "cancelled"},
+    "task.started": {ZH: "已开工：{task}", EN: "Started: {task}"},
+    "task.paused": {ZH: "已暂停：{task}", EN: "Paused: {task}"},
+    "task.resumed": {ZH: "已继续：{task}", EN: "Resumed: {task}"},
+    "task.none_selected": {ZH: "请先选择一项任务。", EN: "Select a task first."},
+    # Pause reasons
+    "pause.title": {ZH: "暂停原因", EN: "Reason for the pause"},
+    "pause.break": {ZH: "休息", EN: "Break"},
+    "pause.material_shortage": {ZH: "缺料", EN: "Material shortage"},
+    "pause.equipment_down": {ZH: "设备故障", EN: "Equipment down"},
+    "pause.quality_hold": {ZH: "质量待定", EN: "Quality hold"},
+    "pause.waiting_instructions": {ZH: "等待指示", EN: "Waiting for instructions"},
+    "pause.shift_end": {ZH: "交班", EN: "End of shift"},
+    # Refusals of the task service
+    "refusal.not_permitted": {
+        ZH: "您的岗位不能执行此操作。",
+        EN: "Your role may not do this.",
+    },
+    "refusal.not_at_this_station": {
+        ZH: "此工序不在本工位。",
+        EN: "This operation is not done at this station.",
+    },
+    "refusal.work_order_not_released": {
+        ZH: "工单未下达或已取消。",
+        EN: "The work order is not released (or was cancelled).",
+    },
+    "refusal.already_running": {ZH: "此工序已开工。", EN: "This operation is already started."},
+    "refusal.not_running": {ZH: "此工序未在进行中。", EN: "This operation is not running."},
+    "refusal.not_paused": {ZH: "此工序未暂停。", EN: "This operation is not paused."},
+    "refusal.closed": {ZH: "此工序已结束。", EN: "This operation is finished."},
+    "refusal.unknown_operation": {
+        ZH: "找不到此工序，请刷新。",
+        EN: "This operation no longer exists; refresh the list.",
+    },
+    "error.unexpected": {
+        ZH: "操作未完成（{error}），数据未丢失。请重试或联系班组长。",
+        EN: (
+            "That did not go through ({error}); nothing was lost. Try again or call your team lead."
+        ),
+    },
+    "help.text": {
+        ZH: "↑↓ 选择任务　F2 开工　F3 暂停　F4 继续　F5 刷新　F10 退出",
+        EN: "↑↓ select a task   F2 start   F3 pause   F4 resume   F5 refresh   F10 sign out",
+    },
+}
+
+
+class Translator:
+    """Looks strings up in one language; a missing key shows itself rather than crashing."""
+
+    def __init__(self, language: Language) -> None:
+        self.language = language
+
+    def __call__(self, key: str, **values: object) -> str:
+        entry = CATALOG.get(key)
+        if entry is None:
+            return key
+        return entry[self.language].format(**values)

@@ -1,0 +1,33 @@
+"""Roles and what each may do at a station."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    OPERATOR = "operator"
+    MATERIAL_HANDLER = "material_handler"
+    QC_INSPECTOR = "qc_inspector"
+    TEAM_LEAD = "team_lead"
+    MAINTENANCE = "maintenance"
+    ADMIN = "admin"
+
+
+class Permission(StrEnum):
+    RUN_OPERATION = "run_operation"
+    CLOSE_TERMINAL = "close_terminal"
+
+
+_GRANTS: dict[Role, frozenset[Permission]] = {
+    Role.OPERATOR: frozenset({Permission.RUN_OPERATION}),
+    Role.MATERIAL_HANDLER: frozenset(),
+    Role.QC_INSPECTOR: frozenset(),
+    Role.TEAM_LEAD: frozenset({Permission.RUN_OPERATION}),
+    Role.MAINTENANCE: frozenset(),
+    Role.ADMIN: frozenset({Permission.CLOSE_TERMINAL}),
+}
+
+
+def may(role: Role, permission: Permission) -> bool:
+    return permission in _GRANTS[role]

@@ -1,0 +1,31 @@
+"""Everything the screens need from the domain, built once the store is open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.auth import AuthService
+from kiosk.clock import Clock
+from kiosk.config import StationConfig
+from kiosk.store.database import Store, open_store
+from kiosk.tasks import TaskService
+
+
+@dataclass(frozen=True)
+class Services:
+    store: Store
+    auth: AuthService
+    tasks: TaskService
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_services(config: StationConfig, clock: Clock) -> Services:
+    """Open the station database (blocking: call it from a worker thread)."""
+    store = open_store(config.database.path, config.station.id, clock)
+    return Services(
+        store=store,
+        auth=AuthService(store, clock, config.security),
+        tasks=TaskService(store, clock, config.station.work_centers),
+    )

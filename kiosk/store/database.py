@@ -1,0 +1,135 @@
+"""Opening the station database: durable pragmas, schema upgrades, station identity."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, select
+
+from kiosk.clock import Clock
+from kiosk.store.errors import StoreError
+from kiosk.store.models import StationMeta
+from kiosk.store.outbox import Outbox
+
+# The newest migration; tests check it against Alembic's own idea of head, so that
+# opening an up-to-date database never has to import Alembic (a noticeable start-up cost).
+SCHEMA_HEAD = "0002"
+_MIGRATIONS = Path(__file__).with_name("migrations")
+_WRITE = "kiosk_write"
+
+
+class Store:
+    """One station database. Thread-safe: every call opens its own session."""
+
+    def __init__(self, engine: Engine, station_id: str, epoch: str, clock: Clock) -> None:
+        self.engine = engine
+        self.station_id = station_id
+        self.epoch = epoch
+        self.outbox = Outbox(station_id, clock)
+        self._writer = engine.execution_options(**{_WRITE: True})
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.engine) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A transaction that holds the write lock from its start and commits on exit.
+
+        BEGIN IMMEDIATE means the sequence number read for the outbox cannot be taken by
+        another writer before this transaction commits.
+        """
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(path: Path, station_id: str, clock: Clock) -> Store:
+    """Open (creating or upgrading as needed) the database for `station_id` at `path`."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the folder for the database {path}: {exc}") from None
+    engine = _engine(path)
+    try:
+        _migrate(engine)
+        epoch = _claim(engine, station_id, path)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise StoreError(f"database {path} cannot be opened: {exc.__cause__ or exc}") from None
+    except StoreError:
+        engine.dispose()
+        raise
+    return Store(engine, station_id, epoch, clock)
+
+
+def _engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        # Transactions are begun by hand below; the driver must not begin its own.
+        dbapi_conn.isolation_level = None
+        for pragma in (
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA synchronous=FULL",
+            "PRAGMA foreign_keys=ON",
+            "PRAGMA busy_timeout=5000",
+        ):
+            dbapi_conn.execute(pragma)
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def schema_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        has_table = conn.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'")
+        ).first()
+        if has_table is None:
+            return None
+        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return None if revision is None else str(revision)
+
+
+def _migrate(engine: Engine) -> None:
+    if schema_revision(engine) == SCHEMA_HEAD:
+        return
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    with engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+        conn.commit()
+
+
+def _claim(engine: Engine, station_id: str, path: Path) -> str:
+    """Bind a new database to this station; refuse one that belongs to another station."""
+    with Session(engine.execution_options(**{_WRITE: True})) as session, session.begin():
+        meta = {row.key: row.value for row in session.exec(select(StationMeta))}
+        owner = meta.get("station_id")
+        if owner is None:
+            session.add(StationMeta(key="station_id", value=station_id))
+        elif owner != station_id:
+            raise StoreError(
+                f"database {path} belongs to station '{owner}', not '{station_id}'. "
+                "Point [database] path at this station's own file."
+            )
+        return meta["epoch"]

@@ -1,0 +1,125 @@
+"""Tables of the station store.
+
+Enum columns are stored as their values (plain text), so the hub and SQL readers see
+`on_hold`, not a Python name; rows read back carry plain strings of those values.
+
+Reference data (users, work centers, items, work orders and their routings, BOMs, lots, SOPs)
+comes from the hub; `event` is the append-only record of what happened here and doubles as
+the sync outbox. Status columns on operations are a cache of the events, written in the
+same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from kiosk.roles import Role
+from kiosk.store.types import UTCDateTime
+from kiosk.work import LotStatus, OperationStatus, WorkOrderStatus
+
+
+class User(SQLModel, table=True):
+    id: str = Field(primary_key=True)
+    employee_no: str = Field(unique=True, index=True)
+    name: str
+    role: Role = Field(sa_type=String(20))
+    language: str = "zh_CN"
+    badge_hash: str = Field(unique=True, index=True)
+    pin_hash: str | None = None
+    active: bool = True
+
+
+class WorkCenter(SQLModel, table=True):
+    __tablename__ = "work_center"
+    code: str = Field(primary_key=True)
+    name: str
+
+
+class Item(SQLModel, table=True):
+    code: str = Field(primary_key=True)
+    description: str
+    unit: str = "pcs"
+
+
+class WorkOrder(SQLModel, table=True):
+    __tablename__ = "work_order"
+    id: str = Field(primary_key=True)
+    number: str = Field(unique=True, index=True)
+    item_code: str = Field(foreign_key="item.code")
+    qty_planned: int
+    priority: int = 5
+    due_date: date
+    status: WorkOrderStatus = Field(default=WorkOrderStatus.RELEASED, sa_type=String(20))
+
+
+class Operation(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("work_order_id", "seq"),)
+    id: str = Field(primary_key=True)
+    work_order_id: str = Field(foreign_key="work_order.id", index=True)
+    seq: int
+    name: str
+    work_center: str = Field(foreign_key="work_center.code", index=True)
+    qty_planned: int
+    qty_good: int = 0
+    qty_scrap: int = 0
+    status: OperationStatus = Field(default=OperationStatus.PENDING, sa_type=String(20))
+    sop_code: str | None = None
+
+
+class BomLine(SQLModel, table=True):
+    __tablename__ = "bom_line"
+    id: str = Field(primary_key=True)
+    operation_id: str = Field(foreign_key="operation.id", index=True)
+    item_code: str = Field(foreign_key="item.code")
+    qty_per_unit: float
+
+
+class MaterialLot(SQLModel, table=True):
+    __tablename__ = "material_lot"
+    id: str = Field(primary_key=True)
+    lot_no: str = Field(unique=True, index=True)
+    item_code: str = Field(foreign_key="item.code", index=True)
+    qty: float
+    status: LotStatus = Field(default=LotStatus.RELEASED, sa_type=String(20))
+    expires_on: date | None = None
+    supplier: str = ""
+
+
+class SopDocument(SQLModel, table=True):
+    __tablename__ = "sop_document"
+    __table_args__ = (UniqueConstraint("code", "version", "language"),)
+    id: str = Field(primary_key=True)
+    code: str = Field(index=True)
+    version: int
+    language: str
+    title: str
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    effective_from: date
+
+
+class Event(SQLModel, table=True):
+    """One thing that happened at this station; unsent rows (synced_at NULL) are the outbox."""
+
+    id: str = Field(primary_key=True)
+    seq: int = Field(unique=True)
+    station_id: str
+    type: str = Field(index=True)
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    # What the event is about (an operation, a lot...), so its history is one indexed lookup.
+    subject_id: str | None = Field(default=None, index=True)
+    user_id: str | None = Field(default=None, index=True)
+    occurred_at: datetime = Field(sa_type=UTCDateTime)
+    mono_ns: int
+    boot_id: str
+    synced_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+
+
+class StationMeta(SQLModel, table=True):
+    """Facts about this database itself: which station it belongs to and its epoch."""
+
+    __tablename__ = "station_meta"
+    key: str = Field(primary_key=True)
+    value: str

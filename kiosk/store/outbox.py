@@ -1,0 +1,56 @@
+"""The event log that is also the sync outbox."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from kiosk.clock import Clock
+from kiosk.ids import new_id
+from kiosk.store.models import Event
+
+
+def _encode(value: Any) -> str:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot store {type(value).__name__} in an event payload")
+
+
+class Outbox:
+    def __init__(self, station_id: str, clock: Clock) -> None:
+        self._station_id = station_id
+        self._clock = clock
+
+    def append(
+        self,
+        session: Session,
+        type_: str,
+        payload: dict[str, Any],
+        user_id: str | None,
+        subject_id: str | None = None,
+    ) -> Event:
+        """Add an event to the caller's write transaction; it commits (or not) with it.
+
+        The sequence is max+1 under the write lock the transaction already holds, so it is
+        gapless and never handed out twice.
+        """
+        last = session.execute(select(func.max(Event.seq))).scalar()
+        event = Event(
+            id=new_id(),
+            seq=(last or 0) + 1,
+            station_id=self._station_id,
+            type=type_,
+            payload=json.dumps(payload, default=_encode, ensure_ascii=False, sort_keys=True),
+            user_id=user_id,
+            subject_id=subject_id,
+            occurred_at=self._clock.now(),
+            mono_ns=int(self._clock.monotonic() * 1e9),
+            boot_id=self._clock.boot_id(),
+        )
+        session.add(event)
+        session.flush()
+        return event

@@ -1,0 +1,94 @@
+"""The vocabulary of work at a station: statuses, tasks, refusals. Plain values, no storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from kiosk.timer import OperationTimer
+
+
+class OperationStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    PAUSED = "paused"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class WorkOrderStatus(StrEnum):
+    RELEASED = "released"
+    CANCELLED = "cancelled"
+    CLOSED = "closed"
+
+
+class LotStatus(StrEnum):
+    RELEASED = "released"
+    ON_HOLD = "on_hold"
+    CONSUMED = "consumed"
+
+
+OPEN_STATUSES = (OperationStatus.PENDING, OperationStatus.RUNNING, OperationStatus.PAUSED)
+
+
+class PauseReason(StrEnum):
+    BREAK = "break"
+    MATERIAL_SHORTAGE = "material_shortage"
+    EQUIPMENT_DOWN = "equipment_down"
+    QUALITY_HOLD = "quality_hold"
+    WAITING_INSTRUCTIONS = "waiting_instructions"
+    SHIFT_END = "shift_end"
+
+
+class Refusal(StrEnum):
+    NOT_PERMITTED = "not_permitted"
+    NOT_AT_THIS_STATION = "not_at_this_station"
+    WORK_ORDER_NOT_RELEASED = "work_order_not_released"
+    ALREADY_RUNNING = "already_running"
+    NOT_RUNNING = "not_running"
+    NOT_PAUSED = "not_paused"
+    CLOSED = "closed"
+    UNKNOWN_OPERATION = "unknown_operation"
+
+
+class Refused(Exception):
+    """The act was not allowed; `reason` is a catalog key the screen translates."""
+
+    def __init__(self, reason: Refusal) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Task:
+    operation_id: str
+    work_order: str
+    item_code: str
+    item_description: str
+    seq: int
+    operation: str
+    work_center: str
+    qty_planned: int
+    qty_good: int
+    qty_scrap: int
+    due_date: date
+    priority: int
+    status: OperationStatus
+    sop_code: str | None
+    timer: OperationTimer
+
+
+@dataclass(frozen=True)
+class Component:
+    item_code: str
+    description: str
+    qty_per_unit: float
+    qty_required: float
+    unit: str
+
+
+@dataclass(frozen=True)
+class TaskDetail:
+    task: Task
+    components: tuple[Component, ...]

@@ -1,0 +1,30 @@
+"""What every station screen shares: its translator and one way to report worker failures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from kiosk.i18n import Translator
+
+
+def report_worker_failure(
+    screen: Screen[Any] | None, tr: Translator, event: Worker.StateChanged
+) -> None:
+    """A worker that raised: tell the person in their language; the data was not changed."""
+    if event.state is not WorkerState.ERROR or screen is None:
+        return
+    error = event.worker.error
+    screen.app.bell()
+    screen.notify(tr("error.unexpected", error=error), severity="error", timeout=10)
+
+
+class StationScreen(Screen[None]):
+    def __init__(self, tr: Translator) -> None:
+        super().__init__()
+        self.tr = tr
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_worker_failure(self, self.tr, event)

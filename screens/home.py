@@ -1,0 +1,231 @@
+"""Home: the tasks dispatched to this station, the selected one in detail, F-key actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import DataTable
+
+from kiosk.clock import Clock
+from kiosk.i18n import Translator
+from kiosk.identity import SignedIn
+from kiosk.work import OperationStatus, PauseReason, Refused, Task, TaskDetail
+from screens.base import StationScreen
+from screens.pause_reason import PauseReasonPrompt
+from screens.widgets.key_bar import KeyBar
+from screens.widgets.station_header import StationHeader
+from screens.widgets.task_detail import TaskDetailPane
+from screens.widgets.task_table import TaskTable
+
+if TYPE_CHECKING:
+    from kiosk.tasks import TaskService
+
+# Which selected-task status each action needs; the key bar dims the others.
+_NEEDS = {
+    "start": OperationStatus.PENDING,
+    "pause": OperationStatus.RUNNING,
+    "resume": OperationStatus.PAUSED,
+}
+_DONE_MESSAGE = {"start": "task.started", "pause": "task.paused", "resume": "task.resumed"}
+
+
+class HomeScreen(StationScreen):
+    BINDINGS = [
+        Binding("f1", "help", "key.help", key_display="F1"),
+        Binding("f2", "start", "key.start", key_display="F2"),
+        Binding("f3", "pause", "key.pause", key_display="F3"),
+        Binding("f4", "resume", "key.resume", key_display="F4"),
+        Binding("f5", "refresh", "key.refresh", key_display="F5"),
+        Binding("f10", "logout", "key.logout", key_display="F10"),
+    ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
+    DEFAULT_CSS = """
+    HomeScreen #work { height: 1fr; }
+    HomeScreen.-wide TaskTable { width: 3fr; }
+    HomeScreen.-wide TaskDetailPane { width: 2fr; }
+    HomeScreen.-narrow #work { layout: vertical; }
+    HomeScreen.-narrow TaskDetailPane { border-left: none; border-top: hkey $accent; }
+    """
+
+    @dataclass
+    class Loaded(Message):
+        tasks: list[Task]
+
+    @dataclass
+    class DetailLoaded(Message):
+        detail: TaskDetail
+
+    @dataclass
+    class Changed(Message):
+        task: Task
+        verb: str
+
+    @dataclass
+    class RefusedMessage(Message):
+        reason: str
+
+    @dataclass
+    class LogoutRequested(Message):
+        user: SignedIn
+
+    def __init__(
+        self, tr: Translator, station: str, clock: Clock, user: SignedIn, tasks: TaskService
+    ) -> None:
+        super().__init__(tr)
+        self._station = station
+        self._clock = clock
+        self.user = user
+        self._service = tasks
+        self._tasks: dict[str, Task] = {}
+        self._detail: TaskDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        who = f"{self.user.name} · {self.tr(f'role.{self.user.role.value}')}"
+        yield StationHeader(self._station, who, self.tr, self._clock)
+        with Horizontal(id="work"):
+            yield TaskTable(self.tr)
+            yield TaskDetailPane(self.tr)
+        yield KeyBar(self.tr)
+
+    def on_mount(self) -> None:
+        self.query_one(TaskTable).focus()
+        self.query_one(TaskDetailPane).update(self.tr("home.loading"))
+        self.set_interval(1.0, self._tick)
+        self._load()
+
+    # Workers: each blocking call answers with a message.
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="load")
+    def _load(self) -> None:
+        self.post_message(self.Loaded(self._service.open_tasks()))
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="detail")
+    def _load_detail(self, operation_id: str) -> None:
+        self.post_message(self.DetailLoaded(self._service.detail(operation_id)))
+
+    @work(thread=True, exit_on_error=False, group="act")
+    def _act(self, verb: str, operation_id: str, reason: PauseReason | None) -> None:
+        try:
+            if verb == "start":
+                task = self._service.start(operation_id, self.user)
+            elif verb == "resume":
+                task = self._service.resume(operation_id, self.user)
+            else:
+                assert reason is not None  # pausing always asks for one
+                task = self._service.pause(operation_id, self.user, reason)
+        except Refused as refused:
+            self.post_message(self.RefusedMessage(refused.reason.value))
+            return
+        self.post_message(self.Changed(task, verb))
+
+    # Answers from the workers.
+
+    def on_home_screen_loaded(self, message: HomeScreen.Loaded) -> None:
+        self._tasks = {task.operation_id: task for task in message.tasks}
+        table = self.query_one(TaskTable)
+        table.show(message.tasks, self._today(), self._clock.monotonic())
+        if not message.tasks:
+            self._detail = None
+            self.query_one(TaskDetailPane).show(None, self._today(), 0.0)
+        self._selection_changed()
+
+    def on_home_screen_detail_loaded(self, message: HomeScreen.DetailLoaded) -> None:
+        if message.detail.task.operation_id != self._selected():
+            return
+        self._detail = message.detail
+        self._show_detail()
+
+    def on_home_screen_changed(self, message: HomeScreen.Changed) -> None:
+        task = message.task
+        self._tasks[task.operation_id] = task
+        self.query_one(TaskTable).update_task(task, self._today(), self._clock.monotonic())
+        if self._detail is not None and self._detail.task.operation_id == task.operation_id:
+            self._detail = TaskDetail(task, self._detail.components)
+            self._show_detail()
+        self.refresh_bindings()
+        label = f"{task.work_order} {task.seq} {task.operation}"
+        self.notify(self.tr(_DONE_MESSAGE[message.verb], task=label))
+
+    def on_home_screen_refused_message(self, message: HomeScreen.RefusedMessage) -> None:
+        self.app.bell()
+        self.notify(self.tr(f"refusal.{message.reason}"), severity="error", timeout=8)
+        self._load()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._selection_changed()
+
+    # Actions (F-keys).
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """None shows the key dimmed: it exists, but not for the selected task."""
+        needed = _NEEDS.get(action)
+        if needed is None:
+            return True
+        task = self._tasks.get(self._selected() or "")
+        return True if task is not None and task.status is needed else None
+
+    def action_start(self) -> None:
+        self._act_on_selected("start")
+
+    def action_resume(self) -> None:
+        self._act_on_selected("resume")
+
+    def action_pause(self) -> None:
+        operation_id = self._selected()
+        if operation_id is None:
+            return
+
+        def paused(reason: PauseReason | None) -> None:
+            if reason is not None:
+                self._act("pause", operation_id, reason)
+
+        self.app.push_screen(PauseReasonPrompt(self.tr), paused)
+
+    def action_refresh(self) -> None:
+        self._load()
+
+    def action_help(self) -> None:
+        self.notify(self.tr("help.text"), timeout=10)
+
+    def action_logout(self) -> None:
+        self.post_message(self.LogoutRequested(self.user))
+
+    # Helpers.
+
+    def _act_on_selected(self, verb: str) -> None:
+        operation_id = self._selected()
+        if operation_id is None:
+            self.notify(self.tr("task.none_selected"), severity="warning")
+            return
+        self._act(verb, operation_id, None)
+
+    def _selected(self) -> str | None:
+        return self.query_one(TaskTable).selected_operation()
+
+    def _selection_changed(self) -> None:
+        self.refresh_bindings()
+        operation_id = self._selected()
+        if operation_id is not None:
+            self._load_detail(operation_id)
+
+    def _show_detail(self) -> None:
+        self.query_one(TaskDetailPane).show(self._detail, self._today(), self._clock.monotonic())
+
+    def _today(self) -> date:
+        return self._clock.now().astimezone().date()
+
+    def _tick(self) -> None:
+        now = self._clock.monotonic()
+        table = self.query_one(TaskTable)
+        for task in self._tasks.values():
+            if task.timer.running:
+                table.update_time(task.operation_id, task.timer.elapsed(now))
+        if self._detail is not None and self._detail.task.timer.running:
+            self._show_detail()

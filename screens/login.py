@@ -1,0 +1,136 @@
+"""Badge login: scan or type a badge; a PIN prompt follows where the role needs one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Label
+
+from kiosk.clock import Clock
+from kiosk.i18n import Translator
+from kiosk.identity import LoginResult, Outcome, SignedIn
+from screens.base import StationScreen
+from screens.pin_prompt import PinPrompt
+from screens.widgets.key_bar import KeyBar
+from screens.widgets.station_header import StationHeader
+
+if TYPE_CHECKING:  # the service module loads the database layer: not needed to draw
+    from kiosk.auth import AuthService
+
+
+class LoginScreen(StationScreen):
+    DEFAULT_CSS = """
+    LoginScreen { align: center middle; }
+    LoginScreen #login-box {
+        width: 60; max-width: 100%; height: auto;
+        border: heavy $accent; padding: 0 1;
+    }
+    LoginScreen #title { text-style: bold; width: 100%; content-align: center middle; }
+    LoginScreen #hint { color: $text-muted; width: 100%; }
+    LoginScreen #message { width: 100%; min-height: 2; }
+    LoginScreen #message.-error { color: $error; text-style: bold; }
+    """
+
+    @dataclass
+    class Shown(Message):
+        """The login screen has been drawn: the app may now load what is slower."""
+
+    @dataclass
+    class SignedInMessage(Message):
+        user: SignedIn
+
+    @dataclass
+    class Checked(Message):
+        badge: str
+        result: LoginResult
+
+    def __init__(self, tr: Translator, station: str, clock: Clock) -> None:
+        super().__init__(tr)
+        self._station = station
+        self._clock = clock
+        self._auth: AuthService | None = None
+        self._waiting_badge: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield StationHeader(self._station, self.tr("header.nobody"), self.tr, self._clock)
+        with Vertical(id="login-box"):
+            yield Label(self.tr("login.title"), id="title")
+            yield Label(self.tr("login.hint"), id="hint")
+            yield Input(password=True, placeholder=self.tr("login.placeholder"), id="badge")
+            yield Label(self.tr("login.starting"), id="message")
+        yield KeyBar(self.tr)
+
+    def on_mount(self) -> None:
+        self.query_one("#badge", Input).focus()
+        self.call_after_refresh(self.post_message, self.Shown())
+
+    def services_ready(self, auth: AuthService) -> None:
+        self._auth = auth
+        self.say("")
+        if self._waiting_badge is not None:
+            badge, self._waiting_badge = self._waiting_badge, None
+            self._check(badge, None)
+
+    def say(self, text: str, error: bool = False) -> None:
+        message = self.query_one("#message", Label)
+        message.update(text)
+        message.set_class(error, "-error")
+        if error:
+            self.app.bell()
+
+    def on_screen_resume(self) -> None:
+        self.query_one("#badge", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        badge = event.value.strip()
+        event.input.clear()
+        if not badge:
+            return
+        if self._auth is None:
+            # Still opening the database: keep the scan and check it when ready.
+            self._waiting_badge = badge
+            return
+        self._check(badge, None)
+
+    def _check(self, badge: str, pin: str | None) -> None:
+        self.say(self.tr("login.checking"))
+        self._check_badge(badge, pin)
+
+    @work(thread=True, exit_on_error=False, group="login")
+    def _check_badge(self, badge: str, pin: str | None) -> None:
+        assert self._auth is not None  # the caller made sure
+        result = self._auth.badge(badge) if pin is None else self._auth.badge_and_pin(badge, pin)
+        self.post_message(self.Checked(badge, result))
+
+    def on_login_screen_checked(self, message: LoginScreen.Checked) -> None:
+        result = message.result
+        if result.outcome is Outcome.OK and result.user is not None:
+            self.say("")
+            self.post_message(self.SignedInMessage(result.user))
+        elif result.outcome is Outcome.PIN_REQUIRED:
+            self.say("")
+
+            def with_pin(pin: str | None) -> None:
+                if pin is not None:
+                    self._check(message.badge, pin)
+
+            self.app.push_screen(PinPrompt(self.tr, result.name), with_pin)
+        else:
+            self.say(describe_refusal(self.tr, result), error=True)
+
+
+def describe_refusal(tr: Translator, result: LoginResult) -> str:
+    """The message for a badge attempt that did not sign anybody in."""
+    until = result.locked_until.astimezone().strftime("%H:%M") if result.locked_until else ""
+    return tr(
+        f"login.{result.outcome.value}",
+        name=result.name,
+        left=result.attempts_left,
+        until=until,
+    )

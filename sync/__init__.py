@@ -1,0 +1,1 @@
+"""Station ↔ hub synchronisation: the protocol and the station's client."""

@@ -1,0 +1,18 @@
+"""Is the hub reachable? A short, authenticated health request."""
+
+from __future__ import annotations
+
+import httpx
+
+
+def hub_reachable(url: str, token: str, timeout: float) -> bool:
+    """True when the hub answers its health check with 2xx; any failure means offline."""
+    try:
+        response = httpx.get(
+            f"{url}/health",
+            headers={"Authorization": f"Bearer {token}"} if token else {},
+            timeout=timeout,
+        )
+    except httpx.HTTPError:
+        return False
+    return response.is_success
