@@ -99,7 +99,7 @@ class KioskApp(App[None]):
         await super().on_event(event)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        report_worker_failure(self.screen, self.tr, event)
+        report_worker_failure(self, self.tr, event)
 
     # Start-up: the database layer loads only once the login screen is on the glass.
 

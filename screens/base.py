@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.app import App
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from kiosk.i18n import Translator
 
 
-def report_worker_failure(
-    screen: Screen[Any] | None, tr: Translator, event: Worker.StateChanged
-) -> None:
+def report_worker_failure(app: App[Any], tr: Translator, event: Worker.StateChanged) -> None:
     """A worker that raised: tell the person in their language; the data was not changed."""
-    if event.state is not WorkerState.ERROR or screen is None:
+    if event.state is not WorkerState.ERROR:
         return
-    error = event.worker.error
-    screen.app.bell()
-    screen.notify(tr("error.unexpected", error=error), severity="error", timeout=10)
+    app.bell()
+    app.notify(tr("error.unexpected", error=event.worker.error), severity="error", timeout=10)
 
 
 class StationScreen(Screen[None]):
@@ -27,4 +25,4 @@ class StationScreen(Screen[None]):
         self.tr = tr
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        report_worker_failure(self, self.tr, event)
+        report_worker_failure(self.app, self.tr, event)

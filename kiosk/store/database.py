@@ -20,7 +20,7 @@ from kiosk.store.outbox import Outbox
 # The newest migration; tests check it against Alembic's own idea of head, so that
 # opening an up-to-date database never has to import Alembic (a noticeable start-up cost).
 SCHEMA_HEAD = "0002"
-_MIGRATIONS = Path(__file__).with_name("migrations")
+MIGRATIONS = Path(__file__).with_name("migrations")
 _WRITE = "kiosk_write"
 
 
@@ -113,7 +113,7 @@ def _migrate(engine: Engine) -> None:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.set_main_option("script_location", str(MIGRATIONS))
     with engine.connect() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")

@@ -35,5 +35,12 @@ def upgrade() -> None:
         batch.add_column(sa.Column("mono_ns", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("boot_id", sa.String(), nullable=False, server_default=""))
         batch.add_column(sa.Column("subject_id", sa.String(), nullable=True))
+    # Older events name their subject only in the payload: copy it out so their history
+    # (an operation's timer, a user's lockout) is found like that of new ones.
+    op.execute(
+        "UPDATE event SET subject_id = json_extract(payload, '$.operation_id') "
+        "WHERE type LIKE 'operation.%'"
+    )
+    op.execute("UPDATE event SET subject_id = user_id WHERE type LIKE 'auth.%'")
     op.create_index("ix_event_synced_at", "event", ["synced_at"])
     op.create_index("ix_event_subject_id", "event", ["subject_id"])
