@@ -82,7 +82,8 @@ def run_kiosk(report: _Reporter, config_path: str) -> int:
 
     # Textual calls the handler of *every* class in the MRO that defines one, subclass
     # first. So these overrides must not call super(): KioskApp's own handler runs right
-    # after them anyway, and calling it twice would open the database twice.
+    # after them anyway, and through super() it would run twice (starting the worker that
+    # opens the database twice).
     class TimedKioskApp(KioskApp):
         failure: str | None = None
 

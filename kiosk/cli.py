@@ -11,6 +11,7 @@ from pathlib import Path
 from kiosk import __version__
 from kiosk.clock import SystemClock
 from kiosk.config import ConfigError, StationConfig, load_config
+from kiosk.store.errors import StoreError
 
 
 def _default_demo_dir() -> Path:
@@ -55,6 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = load_config(args.config)
     except ConfigError as exc:
         print(f"kiosk: configuration error\n{exc}", file=sys.stderr)
+        return 2
+    except (StoreError, OSError) as exc:
+        print(f"kiosk: cannot prepare the station: {exc}", file=sys.stderr)
         return 2
     return _run(config)
 

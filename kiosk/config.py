@@ -9,9 +9,18 @@ from __future__ import annotations
 import tomllib
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from kiosk.roles import Role
 
@@ -29,16 +38,24 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _beside_config(value: Path, info: ValidationInfo) -> Path:
+    """Relative paths in kiosk.toml are taken from the file's own folder, not the cwd."""
+    base = (info.context or {}).get("config_dir")
+    return value if value.is_absolute() or base is None else base / value
+
+
 class StationSection(_Section):
-    id: Annotated[str, Field(min_length=1, max_length=64)]
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
     name: Annotated[str, Field(min_length=1)]
     work_centers: Annotated[list[str], Field(min_length=1)]
     language: Language = Language.ZH_CN
-    idle_logout_seconds: Annotated[int, Field(ge=10, le=86_400)] = 300
+    idle_logout_seconds: Annotated[StrictInt, Field(ge=10, le=86_400)] = 300
 
 
 class DatabaseSection(_Section):
     path: Path
+
+    _resolve = field_validator("path")(_beside_config)
 
 
 class HubSection(_Section):
@@ -56,8 +73,8 @@ class HubSection(_Section):
 
 class SecuritySection(_Section):
     pin_required_roles: list[Role] = [Role.TEAM_LEAD, Role.ADMIN]
-    max_failed_attempts: Annotated[int, Field(ge=1, le=100)] = 5
-    lockout_seconds: Annotated[int, Field(ge=1, le=86_400)] = 300
+    max_failed_attempts: Annotated[StrictInt, Field(ge=1, le=100)] = 5
+    lockout_seconds: Annotated[StrictInt, Field(ge=1, le=86_400)] = 300
 
 
 class InputDevice(_Section):
@@ -65,12 +82,19 @@ class InputDevice(_Section):
 
     kind: Literal["keyboard", "serial", "simulated", "none"] = "keyboard"
     port: str = ""
-    baud: Annotated[int, Field(gt=0)] = 9600
+    baud: Annotated[StrictInt, Field(gt=0)] = 9600
 
 
 class PrinterDevice(_Section):
     kind: Literal["none", "folder", "zpl_tcp", "cups"] = "none"
     target: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _folder_beside_config(cls, data: Any, info: ValidationInfo) -> Any:
+        if isinstance(data, dict) and data.get("kind") == "folder" and data.get("target"):
+            return {**data, "target": str(_beside_config(Path(str(data["target"])), info))}
+        return data
 
 
 class DevicesSection(_Section):
@@ -91,7 +115,8 @@ class StationConfig(_Section):
 def load_config(path: Path) -> StationConfig:
     """Read and validate `path`; relative paths inside it are taken from the file's folder."""
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: editors on Windows save a byte-order mark that TOML would refuse.
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(
             f"{path}: file not found. Copy the sample kiosk.toml next to it and edit it, "
@@ -104,13 +129,10 @@ def load_config(path: Path) -> StationConfig:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}.") from None
     try:
-        config = StationConfig.model_validate(raw)
+        config = StationConfig.model_validate(raw, context={"config_dir": path.parent})
     except ValidationError as exc:
         raise ConfigError(_describe(path, exc)) from None
-    db_path = config.database.path
-    if not db_path.is_absolute():
-        db_path = path.parent / db_path
-    return config.model_copy(update={"database": DatabaseSection(path=db_path), "source": path})
+    return config.model_copy(update={"source": path})
 
 
 def _describe(path: Path, exc: ValidationError) -> str:
@@ -124,6 +146,7 @@ def _describe(path: Path, exc: ValidationError) -> str:
             lines.append(f"missing key '{key}'")
         else:
             got = error.get("input")
-            lines.append(f"key '{key}': {error['msg'].lower()} (got {got!r})")
+            message = error["msg"]
+            lines.append(f"key '{key}': {message[:1].lower()}{message[1:]} (got {got!r})")
     noun = "problem" if len(lines) == 1 else "problems"
     return f"{path}: {len(lines)} {noun}:\n" + "\n".join(f"  - {line}" for line in lines)

@@ -63,7 +63,7 @@ def check_database(config: StationConfig) -> Check:
         )
     try:
         # Read-only: the doctor never changes the station's data.
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             integrity = conn.execute("PRAGMA quick_check").fetchone()[0]
             mode = conn.execute("PRAGMA journal_mode").fetchone()[0]

@@ -204,11 +204,6 @@ def test_an_invalid_language_is_named_with_the_value_given(tmp_path: Path) -> No
     assert problem.endswith("(got 'fr')")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: kiosk/config.py _describe lower-cases pydantic's message, so the "
-    "allowed value 'zh_CN' is shown as 'zh_cn', which is itself refused",
-)
 def test_the_language_message_offers_values_that_are_accepted(tmp_path: Path) -> None:
     problem = _single_problem(write_config(tmp_path, language='"fr"'))
     assert "'zh_CN'" in problem
@@ -340,3 +335,24 @@ def test_an_absolute_database_path_stays_as_written(tmp_path: Path) -> None:
     folder.mkdir()
     path = _edited(folder, 'path = "station.db"', f'path = "{absolute.as_posix()}"')
     assert load_config(path).database.path == absolute
+
+
+# Loose values that would change behaviour silently ----------
+
+
+@pytest.mark.parametrize("value", ["true", '"5"'])
+def test_a_count_given_as_bool_or_text_is_refused(tmp_path: Path, value: str) -> None:
+    # `true` would otherwise load as 1: a lockout after a single wrong PIN.
+    problem = _single_problem(write_config(tmp_path, max_failed_attempts=value))
+    assert problem.startswith("key 'security.max_failed_attempts': ")
+
+
+def test_a_station_id_must_be_letters_digits_and_dashes(tmp_path: Path) -> None:
+    problem = _single_problem(write_config(tmp_path, id='"ST 01 / ?"'))
+    assert problem.startswith("key 'station.id': ")
+
+
+def test_a_byte_order_mark_from_a_windows_editor_is_accepted(tmp_path: Path) -> None:
+    path = write_config(tmp_path)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_config(path).station.id == DEMO_STATION_ID
