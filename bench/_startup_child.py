@@ -8,7 +8,8 @@ parent can subtract the `time.monotonic()` it read just before starting this pro
 
 - ``python``: this script starts running (the interpreter is up);
 - ``imported``: the app's modules are imported;
-- ``drawn``: the first screen has been refreshed (kiosk: `LoginScreen.Shown` arrives);
+- ``drawn``: bare: ``call_after_refresh`` from ``on_mount`` runs; kiosk: `LoginScreen.Shown`
+  (posted after the login screen's first refresh) reaches the app;
 - ``ready`` (kiosk only): `KioskApp.ServicesOpened` has been handled, a badge can be checked;
 - ``failed MESSAGE``: the app could not get there (the child then exits with status 1).
 
@@ -24,7 +25,9 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # kiosk.services loads the database layer: the app defers it, so do we
+# Annotations only. kiosk.services loads the database layer, which the app defers until the
+# login screen is drawn; importing it here would move that cost in front of the first frame.
+if TYPE_CHECKING:
     from textual.worker import Worker
 
     from kiosk.services import Services

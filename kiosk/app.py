@@ -21,15 +21,15 @@ from kiosk.identity import LoginResult, LogoutReason, Outcome, SignedIn
 from kiosk.idle import IdleWatch
 from kiosk.roles import Permission
 from kiosk.store.errors import StoreError
-from screens.badge_prompt import BadgePrompt
 from screens.base import report_worker_failure
-from screens.home import HomeScreen
 from screens.login import LoginScreen, describe_refusal
-from screens.pin_prompt import PinPrompt
 from sync.hub_probe import hub_reachable
 
-if TYPE_CHECKING:  # loading the database layer waits until the login screen is drawn
+# Only the login screen is needed for the first paint; the rest (and the database layer)
+# is imported when first used, which keeps start-up close to a bare Textual app.
+if TYPE_CHECKING:
     from kiosk.services import Services
+    from screens.home import HomeScreen
 
 CSS = Path(__file__).resolve().parent.parent / "screens" / "kiosk.tcss"
 
@@ -129,6 +129,8 @@ class KioskApp(App[None]):
         assert self.services is not None  # a sign-in needs the auth service
         self.user = message.user
         self._idle = IdleWatch(self.clock, self.config.station.idle_logout_seconds)
+        from screens.home import HomeScreen
+
         tr = Translator(message.user.language)
         self.push_screen(
             HomeScreen(tr, self._station_label, self.clock, message.user, self.services.tasks)
@@ -174,6 +176,8 @@ class KioskApp(App[None]):
                 self.exit()
             return
 
+        from screens.badge_prompt import BadgePrompt
+
         def badge_given(badge: str | None) -> None:
             if badge is not None:
                 self._authorize_close(badge, None)
@@ -194,6 +198,7 @@ class KioskApp(App[None]):
         if result.outcome is Outcome.OK:
             self.exit()
         elif result.outcome is Outcome.PIN_REQUIRED:
+            from screens.pin_prompt import PinPrompt
 
             def pin_given(pin: str | None) -> None:
                 if pin is not None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import httpx
-
 
 def hub_reachable(url: str, token: str, timeout: float) -> bool:
     """True when the hub answers its health check with 2xx; any failure means offline."""
+    import httpx  # here, not at the top: the app shell imports this module before first paint
+
     try:
         response = httpx.get(
             f"{url}/health",

@@ -6,8 +6,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
-from pydantic import BaseModel
 
 from kiosk.config import ConfigError, Language, StationConfig, load_config
 from kiosk.demo_data import DEMO_STATION_ID
@@ -76,16 +76,16 @@ def test_the_sample_kiosk_toml_loads() -> None:
     assert config.devices.printer.kind == "none"
 
 
-def _model_keys(model: type[BaseModel], prefix: str = "") -> set[str]:
+def _model_keys(model: type[msgspec.Struct], prefix: str = "") -> set[str]:
     keys: set[str] = set()
-    for name, field in model.model_fields.items():
-        if field.exclude:
+    for field in msgspec.structs.fields(model):
+        if field.name == "source":  # where the file was read from, not a key in it
             continue
-        annotation = field.annotation
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            keys |= _model_keys(annotation, f"{prefix}{name}.")
+        annotation = field.type
+        if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
+            keys |= _model_keys(annotation, f"{prefix}{field.name}.")
         else:
-            keys.add(f"{prefix}{name}")
+            keys.add(f"{prefix}{field.name}")
     return keys
 
 
@@ -114,16 +114,9 @@ def test_an_unknown_key_is_named_with_its_section(tmp_path: Path) -> None:
     assert problem == "unknown key 'station.nmae' (check its spelling and section)"
 
 
-def test_a_misspelt_key_is_reported_as_unknown_and_the_real_one_as_missing(
-    tmp_path: Path,
-) -> None:
+def test_a_misspelt_key_is_reported_as_unknown(tmp_path: Path) -> None:
     path = _edited(tmp_path, 'name = "Test station"', 'nmae = "Test station"')
-    message = _error_for(path)
-    assert message.startswith(f"{path}: 2 problems:\n")
-    assert sorted(_problems(message)) == [
-        "missing key 'station.name'",
-        "unknown key 'station.nmae' (check its spelling and section)",
-    ]
+    assert _single_problem(path) == "unknown key 'station.nmae' (check its spelling and section)"
 
 
 def test_an_unknown_section_is_named(tmp_path: Path) -> None:
@@ -144,7 +137,7 @@ def test_a_wrong_type_names_the_key_and_what_was_given(tmp_path: Path) -> None:
     path = write_config(tmp_path, idle_logout_seconds='"five"')
     problem = _single_problem(path)
     assert problem.startswith("key 'station.idle_logout_seconds': ")
-    assert "valid integer" in problem
+    assert "expected `int`, got `str`" in problem
     assert problem.endswith("(got 'five')")
 
 
@@ -157,14 +150,14 @@ def test_a_fractional_number_where_a_whole_one_is_needed_is_refused(tmp_path: Pa
 
 @pytest.mark.parametrize(
     ("value", "limit"),
-    [("9", "greater than or equal to 10"), ("86401", "less than or equal to 86400")],
+    [("9", ">= 10"), ("86401", "<= 86400")],
 )
 def test_an_out_of_range_value_names_the_key_and_the_limit(
     tmp_path: Path, value: str, limit: str
 ) -> None:
     path = write_config(tmp_path, idle_logout_seconds=value)
     problem = _single_problem(path)
-    assert problem == f"key 'station.idle_logout_seconds': input should be {limit} (got {value})"
+    assert problem == f"key 'station.idle_logout_seconds': expected `int` {limit} (got {value})"
 
 
 @pytest.mark.parametrize("value", [10, 86_400])
@@ -176,9 +169,7 @@ def test_the_documented_range_ends_are_accepted(tmp_path: Path, value: int) -> N
 def test_an_out_of_range_security_value_is_named(tmp_path: Path) -> None:
     path = write_config(tmp_path, max_failed_attempts="0")
     problem = _single_problem(path)
-    assert problem == (
-        "key 'security.max_failed_attempts': input should be greater than or equal to 1 (got 0)"
-    )
+    assert problem == ("key 'security.max_failed_attempts': expected `int` >= 1 (got 0)")
 
 
 def test_a_missing_required_key_is_named(tmp_path: Path) -> None:
@@ -200,13 +191,12 @@ def test_an_empty_station_id_is_refused(tmp_path: Path) -> None:
 def test_an_invalid_language_is_named_with_the_value_given(tmp_path: Path) -> None:
     problem = _single_problem(write_config(tmp_path, language='"fr"'))
     assert problem.startswith("key 'station.language': ")
-    assert "'en'" in problem
     assert problem.endswith("(got 'fr')")
 
 
 def test_the_language_message_offers_values_that_are_accepted(tmp_path: Path) -> None:
     problem = _single_problem(write_config(tmp_path, language='"fr"'))
-    assert "'zh_CN'" in problem
+    assert "allowed: zh_CN, en" in problem
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
@@ -219,8 +209,7 @@ def test_an_invalid_pin_role_is_named_with_the_roles_allowed(tmp_path: Path) -> 
     path = _edited(tmp_path, "[security]\n", '[security]\npin_required_roles = ["boss"]\n')
     problem = _single_problem(path)
     assert problem.startswith("key 'security.pin_required_roles")
-    for role in Role:
-        assert f"'{role.value}'" in problem
+    assert "allowed: " + ", ".join(role.value for role in Role) in problem
     assert problem.endswith("(got 'boss')")
 
 
@@ -280,25 +269,11 @@ def test_a_file_that_is_not_utf8_cannot_be_read(tmp_path: Path) -> None:
 # Several problems at once ----------
 
 
-def test_every_problem_is_listed_at_once(tmp_path: Path) -> None:
-    path = _appended(
-        tmp_path,
-        '\n[hub]\nurl = "hub.plant.local"\n',
-        language='"fr"',
-        idle_logout_seconds='"five"',
-        max_failed_attempts="0",
-    )
-    message = _error_for(path)
-    assert message.startswith(f"{path}: 4 problems:\n")
-    problems = _problems(message)
-    assert len(problems) == 4
-    named = sorted(problem.split("'")[1] for problem in problems)
-    assert named == [
-        "hub.url",
-        "security.max_failed_attempts",
-        "station.idle_logout_seconds",
-        "station.language",
-    ]
+def test_with_several_mistakes_each_is_named_in_turn(tmp_path: Path) -> None:
+    path = write_config(tmp_path, language='"fr"', max_failed_attempts="0")
+    assert _single_problem(path).startswith("key 'station.language': ")
+    path.write_text(path.read_text(encoding="utf-8").replace('"fr"', '"en"'), encoding="utf-8")
+    assert _single_problem(path).startswith("key 'security.max_failed_attempts': ")
 
 
 # Paths ----------
