@@ -103,11 +103,14 @@ async def test_wrong_pin_then_lockout(
             await wait_for(pilot, lambda: isinstance(app.screen, PinPrompt))
             await type_and_enter(pilot, f"000{attempt}")
             await wait_for(pilot, lambda e=expected: e in login_message(app))  # type: ignore[misc]
-        # Locked: the right PIN is not even asked for.
+        # Locked: the badge is refused at once, no PIN is asked for.
         await type_and_enter(pilot, "E1009")
-        await wait_for(pilot, lambda: "locked" in login_message(app) and app.screen is app.login)
+        await wait_for(pilot, lambda: len(events_of(services, "auth.login_failed")) == 4)
+        assert json.loads(events_of(services, "auth.login_failed")[-1].payload) == {
+            "reason": "locked"
+        }
         assert app.screen is app.login
-        assert len(events_of(services, "auth.login_failed")) == 4
+        assert "locked until" in login_message(app)
 
 
 async def test_team_lead_signs_in_with_pin(
