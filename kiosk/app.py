@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from screens.home import HomeScreen
 
 CSS = Path(__file__).resolve().parent.parent / "screens" / "kiosk.tcss"
+_STORE_RETRY_SECONDS = 10.0
 
 
 class KioskApp(App[None]):
@@ -63,6 +64,11 @@ class KioskApp(App[None]):
     class CloseChecked(Message):
         badge: str
         result: LoginResult
+
+    @dataclass
+    class SignedOut(Message):
+        user: SignedIn
+        reason: LogoutReason
 
     def __init__(
         self,
@@ -122,11 +128,18 @@ class KioskApp(App[None]):
 
     def on_kiosk_app_store_failed(self, message: StoreFailed) -> None:
         self.login.say(self.tr("login.store_failed", error=message.error), error=True)
+        # A lock held by another process or a full disk may pass: keep trying.
+        self.set_timer(_STORE_RETRY_SECONDS, self._open)
 
     # Signing in and out.
 
     def on_login_screen_signed_in_message(self, message: LoginScreen.SignedInMessage) -> None:
         assert self.services is not None  # a sign-in needs the auth service
+        if self.user is not None:
+            # The login screen checks one badge at a time; a second sign-in on top of the
+            # first would leave the first session without its logout. Close it properly.
+            self._record_logout(message.user, LogoutReason.MANUAL)
+            return
         self.user = message.user
         self._idle = IdleWatch(self.clock, self.config.station.idle_logout_seconds)
         from screens.home import HomeScreen
@@ -144,18 +157,25 @@ class KioskApp(App[None]):
             self._sign_out(self.user, LogoutReason.IDLE)
 
     def _sign_out(self, user: SignedIn, reason: LogoutReason) -> None:
-        # The screen is cleared at once; the logout event is written right after.
+        # Nobody else may see the user's screen: it goes at once. "Signed out" is said
+        # only once the logout event is committed.
         self.user, self._idle = None, None
         while self.screen is not self.login:
             self.pop_screen()
-        key = "login.idle_logout" if reason is LogoutReason.IDLE else "login.signed_out"
-        self.login.say(self.tr(key, name=user.name))
+        self.login.say("")
         self._record_logout(user, reason)
 
     @work(thread=True, exit_on_error=False, group="logout")
     def _record_logout(self, user: SignedIn, reason: LogoutReason) -> None:
         assert self.services is not None
         self.services.auth.logout(user, reason)
+        self.post_message(self.SignedOut(user, reason))
+
+    def on_kiosk_app_signed_out(self, message: SignedOut) -> None:
+        if self.user is None:
+            idle = message.reason is LogoutReason.IDLE
+            key = "login.idle_logout" if idle else "login.signed_out"
+            self.login.say(self.tr(key, name=message.user.name))
 
     # The hub mark in the header.
 
@@ -177,6 +197,10 @@ class KioskApp(App[None]):
             return
 
         from screens.badge_prompt import BadgePrompt
+        from screens.pin_prompt import PinPrompt
+
+        if isinstance(self.screen, BadgePrompt | PinPrompt):
+            return  # already asking
 
         def badge_given(badge: str | None) -> None:
             if badge is not None:
@@ -187,10 +211,14 @@ class KioskApp(App[None]):
     def _open_workers_running(self) -> bool:
         return any(w.group == "open" and w.is_running for w in self.workers)
 
-    @work(thread=True, exit_on_error=False, group="close")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="close")
     def _authorize_close(self, badge: str, pin: str | None) -> None:
         assert self.services is not None
-        result = self.services.auth.authorize(badge, pin, Permission.CLOSE_TERMINAL)
+        auth = self.services.auth
+        result = auth.authorize(badge, pin, Permission.CLOSE_TERMINAL)
+        if result.outcome is Outcome.OK and result.user is not None:
+            # Recorded (with the logout of whoever is signed in) before the app goes.
+            auth.close_terminal(result.user, self.user)
         self.post_message(self.CloseChecked(badge, result))
 
     def on_kiosk_app_close_checked(self, message: CloseChecked) -> None:

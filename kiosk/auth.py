@@ -24,6 +24,8 @@ from kiosk.store.models import Event, User
 LOGIN = "auth.login"
 LOGIN_FAILED = "auth.login_failed"
 LOGOUT = "auth.logout"
+PERMISSION_REFUSED = "auth.permission_refused"
+TERMINAL_CLOSED = "terminal.closed"
 
 
 class AuthService:
@@ -44,18 +46,36 @@ class AuthService:
         """Check a badge (and PIN) for one permitted act without signing anybody in."""
         result = self._attempt(raw_badge, pin, sign_in=False)
         if result.user is not None and not result.user.may(permission):
+            with self._store.write() as session:
+                self._store.outbox.append(
+                    session,
+                    PERMISSION_REFUSED,
+                    {"permission": permission.value},
+                    result.user.user_id,
+                    subject_id=result.user.user_id,
+                )
             return LoginResult(Outcome.NOT_PERMITTED, name=result.name)
         return result
 
     def logout(self, who: SignedIn, reason: LogoutReason) -> None:
         with self._store.write() as session:
-            self._store.outbox.append(
-                session,
-                LOGOUT,
-                {"session_id": who.session_id, "reason": reason.value},
-                who.user_id,
-                subject_id=who.user_id,
-            )
+            self._logout(session, who, reason)
+
+    def close_terminal(self, admin: SignedIn, signed_in: SignedIn | None) -> None:
+        """The terminal is closed by `admin`; whoever was signed in is signed out with it."""
+        with self._store.write() as session:
+            if signed_in is not None:
+                self._logout(session, signed_in, LogoutReason.TERMINAL_CLOSED)
+            self._store.outbox.append(session, TERMINAL_CLOSED, {}, admin.user_id)
+
+    def _logout(self, session: Session, who: SignedIn, reason: LogoutReason) -> None:
+        self._store.outbox.append(
+            session,
+            LOGOUT,
+            {"session_id": who.session_id, "reason": reason.value},
+            who.user_id,
+            subject_id=who.user_id,
+        )
 
     def _attempt(self, raw_badge: str, pin: str | None, sign_in: bool = True) -> LoginResult:
         with self._store.write() as session:

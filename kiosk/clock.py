@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Protocol
 
 _BOOT_ID_FILE = Path("/proc/sys/kernel/random/boot_id")
+_MONOTONIC = getattr(time, "CLOCK_BOOTTIME", time.CLOCK_MONOTONIC)
 
 
 class Clock(Protocol):
@@ -34,7 +35,9 @@ class SystemClock:
         return datetime.now(UTC)
 
     def monotonic(self) -> float:
-        return time.monotonic()
+        # CLOCK_BOOTTIME keeps counting while a handheld sleeps (CLOCK_MONOTONIC does not),
+        # so a suspended terminal wakes up signed out and timers include the pause.
+        return time.clock_gettime(_MONOTONIC)
 
     def boot_id(self) -> str:
         return self._boot_id

@@ -27,6 +27,7 @@ class Outcome(StrEnum):
 class LogoutReason(StrEnum):
     MANUAL = "manual"
     IDLE = "idle"
+    TERMINAL_CLOSED = "terminal_closed"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from screens.widgets.scan_input import ScanInput
+
 from kiosk.i18n import Translator
 
 
@@ -31,7 +33,7 @@ class BadgePrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self._tr(self._title_key))
-            yield Input(password=True, placeholder=self._tr(self._placeholder_key))
+            yield ScanInput(password=True, placeholder=self._tr(self._placeholder_key))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Label
+from textual.worker import Worker, WorkerState
 
 from kiosk.clock import Clock
 from kiosk.i18n import Translator
@@ -17,6 +18,7 @@ from kiosk.identity import LoginResult, Outcome, SignedIn
 from screens.base import StationScreen
 from screens.pin_prompt import PinPrompt
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.scan_input import ScanInput
 from screens.widgets.station_header import StationHeader
 
 if TYPE_CHECKING:  # the service module loads the database layer: not needed to draw
@@ -54,14 +56,17 @@ class LoginScreen(StationScreen):
         self._station = station
         self._clock = clock
         self._auth: AuthService | None = None
+        # A scan that came while the database was opening or another badge was being
+        # checked: one check at a time, and the newest scan is the one that counts.
         self._waiting_badge: str | None = None
+        self._checking = False
 
     def compose(self) -> ComposeResult:
         yield StationHeader(self._station, self.tr("header.nobody"), self.tr, self._clock)
         with Vertical(id="login-box"):
             yield Label(self.tr("login.title"), id="title")
             yield Label(self.tr("login.hint"), id="hint")
-            yield Input(password=True, placeholder=self.tr("login.placeholder"), id="badge")
+            yield ScanInput(password=True, placeholder=self.tr("login.placeholder"), id="badge")
             yield Label(self.tr("login.starting"), id="message")
         yield KeyBar(self.tr)
 
@@ -72,6 +77,9 @@ class LoginScreen(StationScreen):
     def services_ready(self, auth: AuthService) -> None:
         self._auth = auth
         self.say("")
+        self._check_waiting()
+
+    def _check_waiting(self) -> None:
         if self._waiting_badge is not None:
             badge, self._waiting_badge = self._waiting_badge, None
             self._check(badge, None)
@@ -89,32 +97,40 @@ class LoginScreen(StationScreen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         badge = event.value.strip()
-        event.input.clear()
         if not badge:
             return
-        if self._auth is None:
-            # Still opening the database: keep the scan and check it when ready.
+        if self._auth is None or self._checking:
             self._waiting_badge = badge
             return
         self._check(badge, None)
 
     def _check(self, badge: str, pin: str | None) -> None:
+        self._checking = True
         self.say(self.tr("login.checking"))
         self._check_badge(badge, pin)
 
-    @work(thread=True, exit_on_error=False, group="login")
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        super().on_worker_state_changed(event)
+        if event.state is WorkerState.ERROR:
+            self._checking = False
+            self.say("")
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="login")
     def _check_badge(self, badge: str, pin: str | None) -> None:
         assert self._auth is not None  # the caller made sure
         result = self._auth.badge(badge) if pin is None else self._auth.badge_and_pin(badge, pin)
         self.post_message(self.Checked(badge, result))
 
     def on_login_screen_checked(self, message: LoginScreen.Checked) -> None:
+        self._checking = False
         result = message.result
         if result.outcome is Outcome.OK and result.user is not None:
             self.say("")
+            self._waiting_badge = None  # somebody is signed in: later scans were for this
             self.post_message(self.SignedInMessage(result.user))
         elif result.outcome is Outcome.PIN_REQUIRED:
             self.say("")
+            self._waiting_badge = None
 
             def with_pin(pin: str | None) -> None:
                 if pin is not None:
@@ -123,6 +139,7 @@ class LoginScreen(StationScreen):
             self.app.push_screen(PinPrompt(self.tr, result.name), with_pin)
         else:
             self.say(describe_refusal(self.tr, result), error=True)
+            self._check_waiting()
 
 
 def describe_refusal(tr: Translator, result: LoginResult) -> str:

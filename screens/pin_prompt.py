@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from screens.widgets.scan_input import ScanInput
+
 from kiosk.i18n import Translator
 
 
@@ -30,7 +32,7 @@ class PinPrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self._tr("pin.title", name=self._name))
-            yield Input(password=True, placeholder=self._tr("pin.placeholder"), id="pin")
+            yield ScanInput(password=True, placeholder=self._tr("pin.placeholder"), id="pin")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

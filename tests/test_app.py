@@ -313,3 +313,37 @@ async def test_header_shows_whether_the_hub_answers(
         with socket.socket() as probe:  # nothing listens on the port any more
             assert probe.connect_ex(("127.0.0.1", server.server_address[1])) != 0
         await wait_for(pilot, lambda: "offline" in hub_mark())
+
+
+async def test_two_scans_in_one_burst_are_checked_one_at_a_time(
+    config: StationConfig, clock: FakeClock, services: Services
+) -> None:
+    app = make_app(config, clock, services)
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: app.services is not None)
+        await pilot.press(*"NOPE-1", "enter", *"E1003", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.pause(0.2)
+        failed = events_of(services, "auth.login_failed")
+        assert [json.loads(e.payload)["reason"] for e in failed] == ["unknown_badge"]
+        assert [e.type for e in events_of(services, "auth.")].count("auth.login") == 1
+        assert sum(isinstance(s, HomeScreen) for s in app.screen_stack) == 1
+
+
+async def test_closing_the_terminal_is_recorded_with_the_logout(
+    config: StationConfig, clock: FakeClock, services: Services
+) -> None:
+    app = make_app(config, clock, services)
+    async with app.run_test() as pilot:
+        await sign_in(pilot, app, "E1001")
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: isinstance(app.screen, BadgePrompt))
+        await pilot.press("ctrl+q")  # a second press does not stack another prompt
+        assert sum(isinstance(s, BadgePrompt) for s in app.screen_stack) == 1
+        await type_and_enter(pilot, "E1012")
+        await wait_for(pilot, lambda: isinstance(app.screen, PinPrompt))
+        await type_and_enter(pilot, "9021")
+        await wait_for(pilot, lambda: not app.is_running)
+    logout, closed = events_of(services, "auth.logout") + events_of(services, "terminal.")
+    assert json.loads(logout.payload)["reason"] == "terminal_closed"
+    assert logout.seq < closed.seq

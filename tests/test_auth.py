@@ -125,4 +125,20 @@ def test_authorize_checks_the_permission_without_signing_in(services: Services) 
     assert needs_pin.outcome is Outcome.PIN_REQUIRED
     allowed = services.auth.authorize(ADMIN, ADMIN_PIN, Permission.CLOSE_TERMINAL)
     assert allowed.outcome is Outcome.OK
-    assert [e.type for e in events(services)] == []  # nobody was signed in
+    # Nobody was signed in; the refusal is on record, with who tried.
+    [refused] = events(services)
+    assert refused.type == "auth.permission_refused"
+    assert json.loads(refused.payload) == {"permission": "close_terminal"}
+    operator = services.auth.badge(OPERATOR).user
+    assert operator is not None and refused.user_id == operator.user_id
+
+
+def test_closing_the_terminal_signs_out_whoever_is_signed_in(services: Services) -> None:
+    operator = services.auth.badge(OPERATOR).user
+    admin = services.auth.authorize(ADMIN, ADMIN_PIN, Permission.CLOSE_TERMINAL).user
+    assert operator is not None and admin is not None
+    services.auth.close_terminal(admin, operator)
+    logout, closed = events(services)[-2:]
+    assert (logout.type, logout.user_id) == ("auth.logout", operator.user_id)
+    assert json.loads(logout.payload)["reason"] == "terminal_closed"
+    assert (closed.type, closed.user_id) == ("terminal.closed", admin.user_id)
