@@ -13,6 +13,7 @@ import tomllib
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 import msgspec
 import msgspec.inspect
@@ -110,16 +111,28 @@ def load_config(path: Path) -> StationConfig:
         config = msgspec.convert(raw, StationConfig, dec_hook=_decode_path)
     except msgspec.ValidationError as exc:
         raise ConfigError(_one_problem(path, _describe(str(exc), raw))) from None
-    url = config.hub.url
-    if url and not url.startswith(("http://", "https://")):
-        raise ConfigError(
-            _one_problem(
-                path,
-                "key 'hub.url': must start with http:// or https:// (or be empty for no hub) "
-                f"(got {url!r})",
-            )
-        ) from None
+    hub_problem = _hub_problem(config.hub)
+    if hub_problem:
+        raise ConfigError(_one_problem(path, hub_problem)) from None
     return _beside(config, path)
+
+
+def _hub_problem(hub: HubSection) -> str:
+    url = hub.url
+    if url:
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 (reading it checks the port)
+        except ValueError as exc:
+            return f"key 'hub.url': not a usable URL: {exc} (got {url!r})"
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return (
+                "key 'hub.url': must be http:// or https:// and a host "
+                f"(or empty for no hub) (got {url!r})"
+            )
+    if not hub.token.isascii() or any(c.isspace() for c in hub.token):
+        return "key 'hub.token': must be the token exactly as the hub printed it (ASCII)"
+    return ""
 
 
 def _decode_path(type_: type, value: Any) -> Any:

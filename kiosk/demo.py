@@ -39,10 +39,18 @@ target = "labels"
 """
 
 
+# What `kiosk demo` creates in its folder, and so all that --reset may delete.
+_DEMO_FILES = ("kiosk.toml", "station.db", "station.db-wal", "station.db-shm")
+_DEMO_FOLDERS = ("labels",)
+
+
 def prepare_demo(data_dir: Path, clock: Clock, reset: bool = False) -> StationConfig:
     """Create (or reuse) the demo station in `data_dir` and return its configuration."""
-    if reset and data_dir.exists():
-        shutil.rmtree(data_dir)
+    if reset:
+        for name in _DEMO_FILES:
+            (data_dir / name).unlink(missing_ok=True)
+        for name in _DEMO_FOLDERS:
+            shutil.rmtree(data_dir / name, ignore_errors=True)
     config_path = data_dir / "kiosk.toml"
     if not config_path.exists():
         (data_dir / "labels").mkdir(parents=True, exist_ok=True)

@@ -179,7 +179,7 @@ class HomeScreen(StationScreen):
 
     def action_pause(self) -> None:
         operation_id = self._selected()
-        if operation_id is None:
+        if operation_id is None or self._acting():
             return
 
         def paused(reason: PauseReason | None) -> None:
@@ -199,7 +199,13 @@ class HomeScreen(StationScreen):
 
     # Helpers.
 
+    def _acting(self) -> bool:
+        """A start/pause/resume is still on its way: a second press (gloves) waits for it."""
+        return any(w.group == "act" and not w.is_finished for w in self.workers)
+
     def _act_on_selected(self, verb: str) -> None:
+        if self._acting():
+            return
         operation_id = self._selected()
         if operation_id is None:
             self.notify(self.tr("task.none_selected"), severity="warning")

@@ -13,6 +13,7 @@ def hub_reachable(url: str, token: str, timeout: float) -> bool:
             headers={"Authorization": f"Bearer {token}"} if token else {},
             timeout=timeout,
         )
-    except httpx.HTTPError:
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError):
+        # ValueError covers a header the HTTP layer refuses to encode: still just offline.
         return False
     return response.is_success

@@ -7,15 +7,17 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from sqlmodel import col, select
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label
 
 from kiosk.app import KioskApp
 from kiosk.config import StationConfig, load_config
+from kiosk.identity import SignedIn
 from kiosk.services import Services
 from kiosk.store.models import Event, Operation
-from kiosk.work import OperationStatus
+from kiosk.work import OperationStatus, Task
 from screens.badge_prompt import BadgePrompt
 from screens.home import HomeScreen
 from screens.pause_reason import PauseReasonPrompt
@@ -347,3 +349,25 @@ async def test_closing_the_terminal_is_recorded_with_the_logout(
     logout, closed = events_of(services, "auth.logout") + events_of(services, "terminal.")
     assert json.loads(logout.payload)["reason"] == "terminal_closed"
     assert logout.seq < closed.seq
+
+
+async def test_a_double_press_starts_once_without_an_error(
+    config: StationConfig, clock: FakeClock, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = threading.Event()
+    start = services.tasks.start
+
+    def slow_start(operation_id: str, who: SignedIn) -> Task:
+        gate.wait(5)  # a busy database: the second press comes before the first answer
+        return start(operation_id, who)
+
+    monkeypatch.setattr(services.tasks, "start", slow_start)
+    app = make_app(config, clock, services)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, app, "E1003")
+        await pilot.press("f2", "f2")
+        gate.set()
+        await wait_for(pilot, lambda: len(events_of(services, "operation.started")) == 1)
+        await pilot.pause(0.3)
+        assert len(events_of(services, "operation.")) == 1
+        assert not any(n.severity == "error" for n in app._notifications)

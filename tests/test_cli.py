@@ -297,3 +297,14 @@ def test_the_demo_shift_has_one_running_and_one_paused_operation(tmp_path: Path)
         OperationStatus.RUNNING,
         OperationStatus.PAUSED,
     }
+
+
+def test_demo_reset_deletes_only_what_the_demo_made(tmp_path: Path) -> None:
+    folder = tmp_path / "work"
+    folder.mkdir()
+    mine = folder / "notes.txt"
+    mine.write_text("keep me", encoding="utf-8")
+    prepare_demo(folder, FakeClock())
+    prepare_demo(folder, FakeClock(), reset=True)
+    assert mine.read_text(encoding="utf-8") == "keep me"
+    assert (folder / "station.db").exists()

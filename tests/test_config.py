@@ -222,8 +222,20 @@ def test_a_hub_url_without_http_scheme_is_refused(tmp_path: Path) -> None:
     path = _appended(tmp_path, '\n[hub]\nurl = "ftp://hub.plant.local"\n')
     problem = _single_problem(path)
     assert problem.startswith("key 'hub.url': ")
-    assert "must start with http:// or https://" in problem
+    assert "must be http:// or https://" in problem
     assert problem.endswith("(got 'ftp://hub.plant.local')")
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://hub:99999", "http://"])
+def test_a_hub_url_that_cannot_be_used_is_named(tmp_path: Path, url: str) -> None:
+    problem = _single_problem(_appended(tmp_path, f'\n[hub]\nurl = "{url}"\n'))
+    assert problem.startswith("key 'hub.url': ")
+    assert problem.endswith(f"(got {url!r})")
+
+
+def test_a_hub_token_that_is_not_ascii_is_named(tmp_path: Path) -> None:
+    problem = _single_problem(_appended(tmp_path, '\n[hub]\ntoken = "密钥"\n'))
+    assert problem.startswith("key 'hub.token': ")
 
 
 def test_a_hub_url_loses_its_trailing_slash(tmp_path: Path) -> None:

@@ -170,3 +170,12 @@ def test_old_station_file_upgrades_in_place_without_losing_rows(tmp_path: Path) 
     with store.write() as session:
         assert store.outbox.append(session, "test.after_upgrade", {}, None).seq == 4
     store.close()
+
+
+def test_a_database_from_a_newer_program_is_refused_clearly(tmp_path: Path) -> None:
+    open_store(tmp_path / "s.db", "ST-1", FakeClock()).close()
+    with sqlite3.connect(tmp_path / "s.db") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.close()
+    with pytest.raises(StoreError, match="cannot be used"):
+        open_store(tmp_path / "s.db", "ST-1", FakeClock())

@@ -63,12 +63,17 @@ def open_store(path: Path, station_id: str, clock: Clock) -> Store:
     try:
         _migrate(engine)
         epoch = _claim(engine, station_id, path)
-    except SQLAlchemyError as exc:
-        engine.dispose()
-        raise StoreError(f"database {path} cannot be opened: {exc.__cause__ or exc}") from None
     except StoreError:
         engine.dispose()
         raise
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise StoreError(f"database {path} cannot be opened: {exc.__cause__ or exc}") from None
+    except Exception as exc:
+        # Anything else here (a schema newer than this program, a damaged station_meta)
+        # equally means the station cannot start on this file: say so, do not hang.
+        engine.dispose()
+        raise StoreError(f"database {path} cannot be used: {exc!r}") from None
     return Store(engine, station_id, epoch, clock)
 
 
