@@ -172,7 +172,7 @@ class KioskApp(App[None]):
         self.post_message(self.SignedOut(user, reason))
 
     def on_kiosk_app_signed_out(self, message: SignedOut) -> None:
-        if self.user is None:
+        if self.user is None and self.login.is_attached:
             idle = message.reason is LogoutReason.IDLE
             key = "login.idle_logout" if idle else "login.signed_out"
             self.login.say(self.tr(key, name=message.user.name))

@@ -79,11 +79,9 @@ CATALOG: dict[str, dict[Language, str]] = {
     "key.pause": {ZH: "暂停", EN: "Pause"},
     "key.resume": {ZH: "继续", EN: "Resume"},
     "key.refresh": {ZH: "刷新", EN: "Refresh"},
-    "key.logout": {ZH: "退出", EN: "Sign out"},
+    "key.logout": {ZH: "退出", EN: "Logout"},
     "key.cancel": {ZH: "取消", EN: "Cancel"},
-    "key.confirm": {ZH: "确认", EN: "OK"},
     # Home: task list and detail
-    "home.title": {ZH: "本工位任务", EN: "Tasks at this station"},
     "home.empty": {
         ZH: "本工位暂无派工任务。",
         EN: "No tasks are dispatched to this station.",
@@ -92,6 +90,7 @@ CATALOG: dict[str, dict[Language, str]] = {
     "col.work_order": {ZH: "工单", EN: "Work order"},
     "col.item": {ZH: "物料", EN: "Item"},
     "col.operation": {ZH: "工序", EN: "Operation"},
+    "col.seq": {ZH: "工序", EN: "Op"},
     "col.qty": {ZH: "完成/计划", EN: "Done/plan"},
     "col.due": {ZH: "交期", EN: "Due"},
     "col.status": {ZH: "状态", EN: "Status"},

@@ -33,6 +33,7 @@ _NEEDS = {
     "pause": OperationStatus.RUNNING,
     "resume": OperationStatus.PAUSED,
 }
+_WIDE_FROM = 90  # columns; below this the task list and the detail stack vertically
 _DONE_MESSAGE = {"start": "task.started", "pause": "task.paused", "resume": "task.resumed"}
 
 
@@ -45,7 +46,7 @@ class HomeScreen(StationScreen):
         Binding("f5", "refresh", "key.refresh", key_display="F5"),
         Binding("f10", "logout", "key.logout", key_display="F10"),
     ]
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (_WIDE_FROM, "-wide")]
     DEFAULT_CSS = """
     HomeScreen #work { height: 1fr; }
     HomeScreen.-wide TaskTable { width: 3fr; }
@@ -93,6 +94,10 @@ class HomeScreen(StationScreen):
             yield TaskTable(self.tr)
             yield TaskDetailPane(self.tr)
         yield KeyBar(self.tr)
+
+    def on_resize(self) -> None:
+        narrow = self.size.width < _WIDE_FROM
+        self.query_one(TaskTable).set_compact(narrow, self._today(), self._clock.monotonic())
 
     def on_mount(self) -> None:
         self.query_one(TaskTable).focus()

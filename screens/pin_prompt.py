@@ -8,9 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from screens.widgets.scan_input import ScanInput
-
 from kiosk.i18n import Translator
+from screens.widgets.scan_input import ScanInput
 
 
 class PinPrompt(ModalScreen[str | None]):

@@ -24,6 +24,7 @@ from screens.pause_reason import PauseReasonPrompt
 from screens.pin_prompt import PinPrompt
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.station_header import StationHeader
+from screens.widgets.task_detail import TaskDetailPane
 from tests.fakes import FakeClock
 
 
@@ -141,7 +142,7 @@ async def test_idle_user_is_signed_out(
         assert isinstance(app.screen, HomeScreen)
         clock.advance(16)
         await wait_for(pilot, lambda: app.screen is app.login)
-        assert "inactivity" in login_message(app)
+        await wait_for(pilot, lambda: "inactivity" in login_message(app))
         await wait_for(pilot, lambda: len(events_of(services, "auth.logout")) == 1)
         [logout] = events_of(services, "auth.logout")
         assert json.loads(logout.payload)["reason"] == "idle"
@@ -155,7 +156,7 @@ async def test_sign_out_key_returns_to_login(
         await sign_in(pilot, app, "E1003")
         await pilot.press("f10")
         await wait_for(pilot, lambda: app.screen is app.login)
-        assert "Kevin Chen signed out" in login_message(app)
+        await wait_for(pilot, lambda: "Kevin Chen signed out" in login_message(app))
         await wait_for(pilot, lambda: len(events_of(services, "auth.logout")) == 1)
 
 
@@ -279,8 +280,18 @@ async def test_handheld_size_shows_tasks_and_keys(
         home = await sign_in(pilot, app, "E1003")
         table = home.query_one(DataTable)
         assert table.region.height >= 4 and table.region.width == 40
+        # Only what tells the tasks apart, and all of it fits: no sideways scrolling.
+        assert [str(key.value) for key in table.columns] == ["status", "work_order", "seq", "qty"]
+        assert table.virtual_size.width <= 40
         bar = home.query_one(KeyBar)
         assert bar.region.bottom == 16 and "F10" in str(bar.render())
+        # The detail pane takes the focus with Tab and scrolls with the arrows.
+        detail = home.query_one(TaskDetailPane)
+        await wait_for(pilot, lambda: detail.virtual_size.height > detail.size.height)
+        await pilot.press("tab")
+        assert detail.has_focus
+        await pilot.press("down", "down")
+        assert detail.scroll_y == 2
 
 
 async def test_header_shows_whether_the_hub_answers(

@@ -19,4 +19,3 @@ def test_idle_counts_on_the_monotonic_clock() -> None:
     assert not watch.expired()
     clock.advance(1)
     assert watch.expired() and watch.remaining() == 0
-

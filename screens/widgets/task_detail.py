@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from kiosk.i18n import Translator
@@ -13,19 +16,27 @@ from kiosk.work import TaskDetail
 from screens.widgets.task_table import STATUS_STYLE, format_duration
 
 
-class TaskDetailPane(Static):
+class TaskDetailPane(VerticalScroll, can_focus=True):
+    """Focusable (Tab), so a handheld without a mouse can scroll it with the arrow keys."""
+
     DEFAULT_CSS = """
     TaskDetailPane {
         height: 1fr;
         border-left: vkey $accent;
         padding: 0 1;
-        overflow-y: auto;
     }
+    TaskDetailPane:focus { border-left: vkey $success; }
     """
 
     def __init__(self, tr: Translator) -> None:
-        super().__init__("", id="detail")
+        super().__init__(id="detail")
         self._tr = tr
+
+    def compose(self) -> ComposeResult:
+        yield Static("")
+
+    def update(self, content: RenderableType) -> None:
+        self.query_one(Static).update(content)
 
     def show(self, detail: TaskDetail | None, today: date, monotonic_now: float) -> None:
         if detail is None:

@@ -18,7 +18,9 @@ STATUS_STYLE = {
     OperationStatus.DONE: "dim",
     OperationStatus.CANCELLED: "dim strike",
 }
-COLUMNS = ("status", "work_order", "operation", "qty", "due", "item", "time")
+WIDE_COLUMNS = ("status", "work_order", "operation", "qty", "due", "item", "time")
+# A handheld (40 columns) sees what tells tasks apart; the rest is in the detail pane.
+COMPACT_COLUMNS = ("status", "work_order", "seq", "qty")
 
 
 def format_duration(seconds: float) -> str:
@@ -36,14 +38,24 @@ class TaskTable(DataTable[Text | str]):
     def __init__(self, tr: Translator) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, id="tasks")
         self._tr = tr
+        self._columns: tuple[str, ...] = WIDE_COLUMNS
+        self._tasks: list[Task] = []
 
     def on_mount(self) -> None:
-        for key in COLUMNS:
-            self.add_column(self._tr(f"col.{key}"), key=key)
+        self._add_columns()
+
+    def set_compact(self, compact: bool, today: date, monotonic_now: float) -> None:
+        columns = COMPACT_COLUMNS if compact else WIDE_COLUMNS
+        if columns != self._columns:
+            self._columns = columns
+            self.clear(columns=True)
+            self._add_columns()
+            self.show(self._tasks, today, monotonic_now)
 
     def show(self, tasks: Sequence[Task], today: date, monotonic_now: float) -> None:
         """Replace the rows, keeping the cursor on the same operation where it still exists."""
         selected = self.selected_operation()
+        self._tasks = list(tasks)
         self.clear()
         for task in tasks:
             self.add_row(*self._cells(task, today, monotonic_now), key=task.operation_id)
@@ -53,11 +65,19 @@ class TaskTable(DataTable[Text | str]):
                     self.move_cursor(row=index)
 
     def update_task(self, task: Task, today: date, monotonic_now: float) -> None:
-        for column, value in zip(COLUMNS, self._cells(task, today, monotonic_now), strict=True):
+        self._tasks = [task if t.operation_id == task.operation_id else t for t in self._tasks]
+        for column, value in zip(
+            self._columns, self._cells(task, today, monotonic_now), strict=True
+        ):
             self.update_cell(task.operation_id, column, value)
 
     def update_time(self, operation_id: str, seconds: float) -> None:
-        self.update_cell(operation_id, "time", format_duration(seconds))
+        if "time" in self._columns:
+            self.update_cell(operation_id, "time", format_duration(seconds))
+
+    def _add_columns(self) -> None:
+        for key in self._columns:
+            self.add_column(self._tr(f"col.{key}"), key=key)
 
     def selected_operation(self) -> str | None:
         if self.row_count == 0:
@@ -67,12 +87,16 @@ class TaskTable(DataTable[Text | str]):
 
     def _cells(self, task: Task, today: date, monotonic_now: float) -> list[Text | str]:
         overdue = task.due_date < today
-        return [
-            Text(f" {self._tr(f'status.{task.status.value}')} ", style=STATUS_STYLE[task.status]),
-            task.work_order,
-            f"{task.seq} {task.operation}",
-            f"{task.qty_good}/{task.qty_planned}",
-            Text(task.due_date.strftime("%m-%d"), style="bold red" if overdue else ""),
-            f"{task.item_code} {task.item_description}",
-            format_duration(task.timer.elapsed(monotonic_now)),
-        ]
+        cells: dict[str, Text | str] = {
+            "status": Text(
+                f" {self._tr(f'status.{task.status.value}')} ", style=STATUS_STYLE[task.status]
+            ),
+            "work_order": task.work_order,
+            "seq": str(task.seq),
+            "operation": f"{task.seq} {task.operation}",
+            "qty": f"{task.qty_good}/{task.qty_planned}",
+            "due": Text(task.due_date.strftime("%m-%d"), style="bold red" if overdue else ""),
+            "item": f"{task.item_code} {task.item_description}",
+            "time": format_duration(task.timer.elapsed(monotonic_now)),
+        }
+        return [cells[column] for column in self._columns]
