@@ -15,7 +15,7 @@ CATALOG: dict[str, dict[Language, str]] = {
     # Header and chrome
     "header.hub_online": {ZH: "● 在线", EN: "● online"},
     "header.hub_offline": {ZH: "○ 离线", EN: "○ offline"},
-    "header.hub_none": {ZH: "○ 单机", EN: "○ standalone"},
+    "header.hub_none": {ZH: "○ 单机", EN: "○ no hub"},
     "header.nobody": {ZH: "未登录", EN: "not signed in"},
     "role.operator": {ZH: "操作工", EN: "operator"},
     "role.material_handler": {ZH: "物料员", EN: "material handler"},
@@ -91,7 +91,7 @@ CATALOG: dict[str, dict[Language, str]] = {
     "col.item": {ZH: "物料", EN: "Item"},
     "col.operation": {ZH: "工序", EN: "Operation"},
     "col.seq": {ZH: "工序", EN: "Op"},
-    "col.qty": {ZH: "完成/计划", EN: "Done/plan"},
+    "col.qty": {ZH: "完成数", EN: "Done"},
     "col.due": {ZH: "交期", EN: "Due"},
     "col.status": {ZH: "状态", EN: "Status"},
     "col.time": {ZH: "工时", EN: "Time"},

@@ -48,5 +48,5 @@ class KeyBar(Static):
             label = self._tr(binding.description)
             click = f"@click=screen.{binding.action}" if enabled else "dim"
             key_style = f"bold reverse {click}" if enabled else "dim"
-            chips.append(Content.assemble((f" {key} ", key_style), (f" {label} ", click)))
+            chips.append(Content.assemble((f" {key} ", key_style), (f" {label}", click)))
         self.update(Content("  ").join(chips))

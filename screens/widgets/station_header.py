@@ -21,9 +21,9 @@ class StationHeader(Horizontal):
         color: $text;
         text-style: bold;
     }
-    StationHeader Label { padding: 0 1; height: 1; }
-    StationHeader #station-name { width: 1fr; color: $text-muted; }
-    StationHeader #user { width: auto; max-width: 24; }
+    StationHeader Label { padding: 0 0 0 1; height: 1; }
+    StationHeader #station-name { width: 1fr; min-width: 11; color: $text-muted; }
+    StationHeader #user { width: auto; max-width: 35%; }
     StationHeader #hub.-online { color: $success; }
     StationHeader #hub.-offline { color: $warning; }
     """

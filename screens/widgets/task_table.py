@@ -32,7 +32,7 @@ class TaskTable(DataTable[Text | str]):
     """Rows are keyed by operation id; `elapsed` values are refreshed by the screen."""
 
     DEFAULT_CSS = """
-    TaskTable { height: 1fr; }
+    TaskTable { height: 1fr; scrollbar-size-vertical: 1; }
     """
 
     def __init__(self, tr: Translator) -> None:
