@@ -15,8 +15,11 @@ def report_worker_failure(app: App[Any], tr: Translator, event: Worker.StateChan
     """A worker that raised: tell the person in their language; the data was not changed."""
     if event.state is not WorkerState.ERROR:
         return
+    error = event.worker.error
+    # The details go to the log; the person gets their language and the kind of failure.
+    app.log.error(f"worker {event.worker.name} failed: {error!r}")
     app.bell()
-    app.notify(tr("error.unexpected", error=event.worker.error), severity="error", timeout=10)
+    app.notify(tr("error.unexpected", error=type(error).__name__), severity="error", timeout=10)
 
 
 class StationScreen(Screen[None]):

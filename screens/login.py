@@ -9,6 +9,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Input, Label
 from textual.worker import Worker, WorkerState
 
@@ -23,6 +24,8 @@ from screens.widgets.station_header import StationHeader
 
 if TYPE_CHECKING:  # the service module loads the database layer: not needed to draw
     from kiosk.auth import AuthService
+
+MESSAGE_SECONDS = 30.0
 
 
 class LoginScreen(StationScreen):
@@ -60,6 +63,7 @@ class LoginScreen(StationScreen):
         # checked: one check at a time, and the newest scan is the one that counts.
         self._waiting_badge: str | None = None
         self._checking = False
+        self._fade: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield StationHeader(self._station, self.tr("header.nobody"), self.tr, self._clock)
@@ -90,6 +94,10 @@ class LoginScreen(StationScreen):
         message.set_class(error, "-error")
         if error:
             self.app.bell()
+        # One person's message is not for the next one at the terminal.
+        if self._fade is not None:
+            self._fade.stop()
+        self._fade = self.set_timer(MESSAGE_SECONDS, lambda: message.update("")) if text else None
 
     def on_screen_resume(self) -> None:
         self.query_one("#badge", Input).focus()

@@ -11,6 +11,8 @@ from textual.widgets import Input, Label
 from kiosk.i18n import Translator
 from screens.widgets.scan_input import ScanInput
 
+PROMPT_TIMEOUT_SECONDS = 30.0
+
 
 class PinPrompt(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "key.cancel")]
@@ -32,6 +34,13 @@ class PinPrompt(ModalScreen[str | None]):
         with Vertical():
             yield Label(self._tr("pin.title", name=self._name))
             yield ScanInput(password=True, placeholder=self._tr("pin.placeholder"), id="pin")
+
+    def on_mount(self) -> None:
+        # Left open, the next person's badge scan would land here as a wrong PIN.
+        self._timeout = self.set_timer(PROMPT_TIMEOUT_SECONDS, self.action_cancel)
+
+    def on_key(self) -> None:
+        self._timeout.reset()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

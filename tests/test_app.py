@@ -382,3 +382,19 @@ async def test_a_double_press_starts_once_without_an_error(
         await pilot.pause(0.3)
         assert len(events_of(services, "operation.")) == 1
         assert not any(n.severity == "error" for n in app._notifications)
+
+
+async def test_a_pin_prompt_left_open_closes_by_itself(
+    config: StationConfig, clock: FakeClock, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("screens.pin_prompt.PROMPT_TIMEOUT_SECONDS", 0.3)
+    app = make_app(config, clock, services)
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: app.services is not None)
+        await type_and_enter(pilot, "E1009")
+        await wait_for(pilot, lambda: isinstance(app.screen, PinPrompt))
+        await wait_for(pilot, lambda: app.screen is app.login)
+        # The next person's badge goes to the login field, not into the PIN of the last one.
+        await type_and_enter(pilot, "E1001")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert events_of(services, "auth.login_failed") == []

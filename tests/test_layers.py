@@ -45,9 +45,3 @@ def test_the_app_shell_loads_no_database_layer_before_the_login_screen() -> None
     modules = loaded_after(["kiosk.app", "kiosk.cli"])
     assert "textual.app" in modules
     assert not {m for m in modules if m.split(".")[0] in {"sqlalchemy", "sqlmodel", "alembic"}}
-
-
-def test_devices_know_nothing_of_the_domain() -> None:
-    modules = loaded_after(["devices"])
-    assert "devices" in modules
-    assert not {m for m in modules if m.split(".")[0] in {"kiosk", "screens", "sync"}}
