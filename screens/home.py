@@ -142,9 +142,12 @@ class HomeScreen(StationScreen):
         self._selection_changed()
 
     def on_home_screen_detail_loaded(self, message: HomeScreen.DetailLoaded) -> None:
-        if message.detail.task.operation_id != self._selected():
+        operation_id = message.detail.task.operation_id
+        if operation_id != self._selected():
             return
-        self._detail = message.detail
+        # A start/pause answered while this was being read is newer: keep its state.
+        newest = self._tasks.get(operation_id, message.detail.task)
+        self._detail = TaskDetail(newest, message.detail.components)
         self._show_detail()
 
     def on_home_screen_changed(self, message: HomeScreen.Changed) -> None:
