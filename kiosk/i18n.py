@@ -158,7 +158,7 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     "help.text": {
         ZH: "↑↓ 选择任务　F2 开工　F3 暂停　F4 继续　F5 刷新　F10 退出",
-        EN: "↑↓ select a task   F2 start   F3 pause   F4 resume   F5 refresh   F10 sign out",
+        EN: "↑↓ select a task   F2 start   F3 pause   F4 resume   F5 refresh   F10 logout",
     },
 }
 
