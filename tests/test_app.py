@@ -28,7 +28,9 @@ from screens.widgets.task_detail import TaskDetailPane
 from tests.fakes import FakeClock
 
 
-def make_app(config: StationConfig, clock: FakeClock, services: Services) -> KioskApp:
+@pytest.fixture
+def app(config: StationConfig, clock: FakeClock, services: Services) -> KioskApp:
+    """The station app on the demo plant; the database is handed over as soon as asked."""
     return KioskApp(config, clock, lambda: services, tick_seconds=0.05)
 
 
@@ -68,9 +70,8 @@ async def sign_in(pilot: Pilot[None], app: KioskApp, badge: str) -> HomeScreen:
 
 
 async def test_good_badge_opens_the_task_list_in_the_users_language(
-    config: StationConfig, clock: FakeClock, services: Services
+    app: KioskApp, clock: FakeClock, services: Services
 ) -> None:
-    app = make_app(config, clock, services)
     async with app.run_test(size=(120, 40)) as pilot:
         assert "Scan your badge" in str(app.login.query_one("#title", Label).render())
         home = await sign_in(pilot, app, "E1001")
@@ -84,9 +85,8 @@ async def test_good_badge_opens_the_task_list_in_the_users_language(
 
 
 async def test_unknown_badge_says_so_and_stays_on_login(
-    config: StationConfig, clock: FakeClock, services: Services
+    app: KioskApp, clock: FakeClock, services: Services
 ) -> None:
-    app = make_app(config, clock, services)
     async with app.run_test() as pilot:
         await wait_for(pilot, lambda: app.services is not None)
         await type_and_enter(pilot, "GARBAGE-42")
@@ -95,10 +95,7 @@ async def test_unknown_badge_says_so_and_stays_on_login(
         assert app.login.query_one("#badge", Input).value == ""  # ready for the next scan
 
 
-async def test_wrong_pin_then_lockout(
-    config: StationConfig, clock: FakeClock, services: Services
-) -> None:
-    app = make_app(config, clock, services)
+async def test_wrong_pin_then_lockout(app: KioskApp, clock: FakeClock, services: Services) -> None:
     async with app.run_test() as pilot:
         await wait_for(pilot, lambda: app.services is not None)
         for attempt, expected in enumerate(["2 attempt(s) left", "1 attempt(s) left", "locked"]):
@@ -117,9 +114,8 @@ async def test_wrong_pin_then_lockout(
 
 
 async def test_team_lead_signs_in_with_pin(
-    config: StationConfig, clock: FakeClock, services: Services
+    app: KioskApp, clock: FakeClock, services: Services
 ) -> None:
-    app = make_app(config, clock, services)
     async with app.run_test() as pilot:
         await wait_for(pilot, lambda: app.services is not None)
         await type_and_enter(pilot, "E1010")
@@ -129,10 +125,7 @@ async def test_team_lead_signs_in_with_pin(
         assert app.user is not None and app.user.name == "Daniel Lee"
 
 
-async def test_idle_user_is_signed_out(
-    config: StationConfig, clock: FakeClock, services: Services
-) -> None:
-    app = make_app(config, clock, services)
+async def test_idle_user_is_signed_out(app: KioskApp, clock: FakeClock, services: Services) -> None:
     async with app.run_test() as pilot:
         await sign_in(pilot, app, "E1001")
         clock.advance(30)
@@ -149,9 +142,8 @@ async def test_idle_user_is_signed_out(
 
 
 async def test_sign_out_key_returns_to_login(
-    config: StationConfig, clock: FakeClock, services: Services
+    app: KioskApp, clock: FakeClock, services: Services
 ) -> None:
-    app = make_app(config, clock, services)
     async with app.run_test() as pilot:
         await sign_in(pilot, app, "E1003")
         await pilot.press("f10")
@@ -168,9 +160,8 @@ def operation_status(services: Services, operation_id: str) -> OperationStatus:
 
 
 async def test_start_pause_resume_from_the_keys(
-    config: StationConfig, clock: FakeClock, services: Services
+    app: KioskApp, clock: FakeClock, services: Services
 ) -> None:
-    app = make_app(config, clock, services)
     async with app.run_test(size=(120, 40)) as pilot:
         home = await sign_in(pilot, app, "E1003")
         first = services.tasks.open_tasks()[0].operation_id
@@ -194,9 +185,8 @@ async def test_start_pause_resume_from_the_keys(
 
 
 async def test_keys_that_do_not_apply_are_shown_dimmed_and_do_nothing(
-    config: StationConfig, clock: FakeClock, services: Services
+    app: KioskApp, clock: FakeClock, services: Services
 ) -> None:
-    app = make_app(config, clock, services)
     async with app.run_test(size=(120, 40)) as pilot:
         home = await sign_in(pilot, app, "E1001")
         assert home.check_action("resume", ()) is None  # a pending task cannot be resumed
@@ -208,9 +198,8 @@ async def test_keys_that_do_not_apply_are_shown_dimmed_and_do_nothing(
 
 
 async def test_material_handler_is_refused_with_a_message(
-    config: StationConfig, clock: FakeClock, services: Services
+    app: KioskApp, clock: FakeClock, services: Services
 ) -> None:
-    app = make_app(config, clock, services)
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(pilot, app, "E1007")  # Lisa Wang, material handler, English
         await pilot.press("f2")
@@ -250,10 +239,7 @@ async def test_store_that_cannot_open_is_reported_on_screen(
         await wait_for(pilot, lambda: "cannot be opened" in login_message(app))
 
 
-async def test_quit_keys_need_an_admin(
-    config: StationConfig, clock: FakeClock, services: Services
-) -> None:
-    app = make_app(config, clock, services)
+async def test_quit_keys_need_an_admin(app: KioskApp, clock: FakeClock, services: Services) -> None:
     async with app.run_test() as pilot:
         await wait_for(pilot, lambda: app.services is not None)
         await pilot.press("ctrl+q")
@@ -272,9 +258,8 @@ async def test_quit_keys_need_an_admin(
 
 
 async def test_handheld_size_shows_tasks_and_keys(
-    config: StationConfig, clock: FakeClock, services: Services
+    app: KioskApp, clock: FakeClock, services: Services
 ) -> None:
-    app = make_app(config, clock, services)
     async with app.run_test(size=(40, 16)) as pilot:
         assert app.login.query_one("#badge", Input).region.width > 20
         home = await sign_in(pilot, app, "E1003")
@@ -329,9 +314,8 @@ async def test_header_shows_whether_the_hub_answers(
 
 
 async def test_two_scans_in_one_burst_are_checked_one_at_a_time(
-    config: StationConfig, clock: FakeClock, services: Services
+    app: KioskApp, clock: FakeClock, services: Services
 ) -> None:
-    app = make_app(config, clock, services)
     async with app.run_test() as pilot:
         await wait_for(pilot, lambda: app.services is not None)
         await pilot.press(*"NOPE-1", "enter", *"E1003", "enter")
@@ -344,9 +328,8 @@ async def test_two_scans_in_one_burst_are_checked_one_at_a_time(
 
 
 async def test_closing_the_terminal_is_recorded_with_the_logout(
-    config: StationConfig, clock: FakeClock, services: Services
+    app: KioskApp, clock: FakeClock, services: Services
 ) -> None:
-    app = make_app(config, clock, services)
     async with app.run_test() as pilot:
         await sign_in(pilot, app, "E1001")
         await pilot.press("ctrl+q")
@@ -363,7 +346,7 @@ async def test_closing_the_terminal_is_recorded_with_the_logout(
 
 
 async def test_a_double_press_starts_once_without_an_error(
-    config: StationConfig, clock: FakeClock, services: Services, monkeypatch: pytest.MonkeyPatch
+    app: KioskApp, services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     gate = threading.Event()
     start = services.tasks.start
@@ -373,7 +356,6 @@ async def test_a_double_press_starts_once_without_an_error(
         return start(operation_id, who)
 
     monkeypatch.setattr(services.tasks, "start", slow_start)
-    app = make_app(config, clock, services)
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(pilot, app, "E1003")
         await pilot.press("f2", "f2")
@@ -385,10 +367,9 @@ async def test_a_double_press_starts_once_without_an_error(
 
 
 async def test_a_pin_prompt_left_open_closes_by_itself(
-    config: StationConfig, clock: FakeClock, services: Services, monkeypatch: pytest.MonkeyPatch
+    app: KioskApp, services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("screens.pin_prompt.PROMPT_TIMEOUT_SECONDS", 0.3)
-    app = make_app(config, clock, services)
     async with app.run_test() as pilot:
         await wait_for(pilot, lambda: app.services is not None)
         await type_and_enter(pilot, "E1009")

@@ -343,3 +343,10 @@ def test_a_byte_order_mark_from_a_windows_editor_is_accepted(tmp_path: Path) -> 
     path = write_config(tmp_path)
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     assert load_config(path).station.id == DEMO_STATION_ID
+
+
+def test_a_database_path_that_is_not_text_is_named(tmp_path: Path) -> None:
+    path = _edited(tmp_path, 'path = "station.db"', "path = 5")
+    problem = _single_problem(path)
+    assert problem.startswith("key 'database.path': ")
+    assert problem.endswith("(got 5)")
