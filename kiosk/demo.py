@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from kiosk.clock import Clock
@@ -64,18 +65,44 @@ def prepare_demo(data_dir: Path, clock: Clock, reset: bool = False) -> StationCo
     return config
 
 
+class _EarlierToday:
+    """The demo's shift began before the app was opened: its events are dated `ago` back.
+
+    Both clocks move back together, so the timers read as if the work had really run.
+    """
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self.ago = 0.0
+
+    def now(self) -> datetime:
+        return self._clock.now() - timedelta(seconds=self.ago)
+
+    def monotonic(self) -> float:
+        return self._clock.monotonic() - self.ago
+
+    def boot_id(self) -> str:
+        return self._clock.boot_id()
+
+
 def _seed(config: StationConfig, clock: Clock) -> None:
     """Reference data, then a shift already under way, made through the real services."""
-    services = open_services(config, clock)
+    earlier = _EarlierToday(clock)
+    services = open_services(config, earlier)
     try:
         seed_demo(services.store, clock.now().astimezone().date())
         operator = next(badge for badge in DEMO_BADGES if badge.pin is None)
+        earlier.ago = 2 * 3600
         signed_in = services.auth.badge(operator.badge)
         assert signed_in.outcome is Outcome.OK and signed_in.user is not None
-        tasks = services.tasks.open_tasks()
-        services.tasks.start(tasks[0].operation_id, signed_in.user)
-        services.tasks.start(tasks[1].operation_id, signed_in.user)
-        services.tasks.pause(tasks[1].operation_id, signed_in.user, PauseReason.MATERIAL_SHORTAGE)
-        services.auth.logout(signed_in.user, LogoutReason.MANUAL)
+        who = signed_in.user
+        first, second = services.tasks.open_tasks()[:2]
+        services.tasks.start(first.operation_id, who)
+        earlier.ago = 100 * 60
+        services.tasks.start(second.operation_id, who)
+        earlier.ago = 55 * 60
+        services.tasks.pause(second.operation_id, who, PauseReason.MATERIAL_SHORTAGE)
+        earlier.ago = 50 * 60
+        services.auth.logout(who, LogoutReason.MANUAL)
     finally:
         services.close()
