@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -35,6 +36,22 @@ def _parser() -> argparse.ArgumentParser:
         help="where the demo config and database live (default: %(default)s)",
     )
     demo.add_argument("--reset", action="store_true", help="start from fresh demo data")
+    barcode = commands.add_parser("barcode", help="what the station makes of a barcode")
+    barcode_commands = barcode.add_subparsers(dest="barcode_command", required=True)
+    explain = barcode_commands.add_parser(
+        "explain",
+        help="show the kind and fields of DATA, or why it is not understood",
+        description="Separators may be written as \\x1d, <GS> or <FNC1>. "
+        "Exit status 0 when understood, 1 when not.",
+    )
+    explain.add_argument("data", metavar="DATA")
+    explain.add_argument("--json", action="store_true", help="print one JSON object")
+    explain.add_argument(
+        "--config",
+        type=Path,
+        default=Path(os.environ.get("KIOSK_CONFIG", "kiosk.toml")),
+        help="read supplier formats and patterns from this file when it exists",
+    )
     doctor = commands.add_parser("doctor", help="check config, database, devices and hub")
     doctor.add_argument(
         "--config", type=Path, default=Path(os.environ.get("KIOSK_CONFIG", "kiosk.toml"))
@@ -47,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "doctor":
             return _doctor(args.config)
+        if args.command == "barcode":
+            return _explain(args.data, args.json, args.config)
         if args.command == "demo":
             from kiosk.demo import prepare_demo
 
@@ -68,6 +87,20 @@ def _run(config: StationConfig) -> int:
 
     create_app(config, SystemClock()).run()
     return 0
+
+
+def _explain(data: str, as_json: bool, config_path: Path) -> int:
+    from kiosk.barcodes.explain import exit_status, explain_json, explain_text, unescape
+    from kiosk.barcodes.formats import BarcodeSection
+    from kiosk.barcodes.meaning import interpret
+
+    section = load_config(config_path).barcodes if config_path.exists() else BarcodeSection()
+    meaning = interpret(unescape(data), None, section)
+    if as_json:
+        print(json.dumps(explain_json(meaning), ensure_ascii=False))
+    else:
+        print(explain_text(meaning))
+    return exit_status(meaning)
 
 
 def _doctor(config_path: Path) -> int:

@@ -19,6 +19,7 @@ import msgspec
 import msgspec.inspect
 from msgspec import Meta, Struct
 
+from kiosk.barcodes.formats import BarcodeSection, check_section
 from kiosk.roles import Role
 
 
@@ -67,6 +68,11 @@ class InputDevice(_Section, frozen=True):
     kind: Literal["keyboard", "serial", "simulated", "none"] = "keyboard"
     port: str = ""
     baud: Annotated[int, Meta(gt=0)] = 9600
+    # How a serial read ends: a suffix, or "none" and a pause of gap_ms between characters.
+    suffix: Literal["cr", "lf", "crlf", "none"] = "cr"
+    gap_ms: Annotated[int, Meta(ge=1, le=2000)] = 50
+    # How a badge reader reports a card: see devices/badge_format.py.
+    badge_format: Literal["auto", "hex", "decimal", "wiegand26"] = "auto"
 
 
 class PrinterDevice(_Section, frozen=True):
@@ -86,6 +92,7 @@ class StationConfig(_Section, frozen=True):
     hub: HubSection = msgspec.field(default_factory=HubSection)
     security: SecuritySection = msgspec.field(default_factory=SecuritySection)
     devices: DevicesSection = msgspec.field(default_factory=DevicesSection)
+    barcodes: BarcodeSection = msgspec.field(default_factory=BarcodeSection)
     source: Path | None = None  # the file it was read from; not a key of kiosk.toml
 
 
@@ -114,6 +121,9 @@ def load_config(path: Path) -> StationConfig:
     hub_problem = _hub_problem(config.hub)
     if hub_problem:
         raise ConfigError(_one_problem(path, hub_problem)) from None
+    barcode_problem = check_section(config.barcodes)
+    if barcode_problem:
+        raise ConfigError(_one_problem(path, f"[barcodes] {barcode_problem}")) from None
     return _beside(config, path)
 
 

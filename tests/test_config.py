@@ -350,3 +350,11 @@ def test_a_database_path_that_is_not_text_is_named(tmp_path: Path) -> None:
     problem = _single_problem(path)
     assert problem.startswith("key 'database.path': ")
     assert problem.endswith("(got 5)")
+
+
+def test_a_supplier_format_with_a_broken_regex_is_named(tmp_path: Path) -> None:
+    path = _appended(
+        tmp_path, '\n[[barcodes.supplier_formats]]\nname = "ACME"\npattern = "(?P<lot>["\n'
+    )
+    problem = _single_problem(path)
+    assert problem.startswith("[barcodes] supplier format 'ACME'")
