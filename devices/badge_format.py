@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TypeAlias
 
-BADGE_FORMATS = ("auto", "hex", "decimal", "wiegand26")
+BADGE_FORMATS = ("auto", "hex", "decimal", "wiegand26", "text")
 
 # Longer than any UID or card number: line noise or a barcode scanned at the badge reader.
 _MAX_LENGTH = 64
@@ -38,6 +38,7 @@ def normalise_badge(read: str, badge_format: str = "auto") -> BadgeRead:
     hex: a UID, any case, with or without 0x, spaces, colons or dashes → "04A2B3C4D5".
     decimal: digits, kept as sent (leading zeros too: they are part of the printed number).
     wiegand26: 26 "0"/"1" characters, or the frame in hex → "W26-FFF-CCCCC".
+    text: the printed badge number as read from a barcode or magstripe badge, upper-cased.
     auto: 26 bits → Wiegand-26, digits only → decimal, else hex.
     """
     if len(read) > _MAX_LENGTH:
@@ -53,6 +54,10 @@ def normalise_badge(read: str, badge_format: str = "auto") -> BadgeRead:
         return _decimal(text)
     if badge_format == "wiegand26":
         return _wiegand26_text(text)
+    if badge_format == "text":
+        if not text.isprintable():
+            return BadgeRejected("control characters in a printed badge number")
+        return BadgeId(text.upper())
     if badge_format == "auto":
         if _is_bits(text):
             return _wiegand26_text(text)

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.worker import Worker
 
+from devices.scan import DeviceState, Scan
 from kiosk.clock import Clock
 from kiosk.config import StationConfig
 from kiosk.i18n import Translator
@@ -21,13 +22,15 @@ from kiosk.identity import LoginResult, LogoutReason, Outcome, SignedIn
 from kiosk.idle import IdleWatch
 from kiosk.roles import Permission
 from kiosk.store.errors import StoreError
-from screens.base import report_worker_failure
+from screens.base import StationScreen, report_worker_failure
 from screens.login import LoginScreen, describe_refusal
+from screens.scan_arrived import ScanArrived
 from sync.hub_probe import hub_reachable
 
 # Only the login screen is needed for the first paint; the rest (and the database layer)
 # is imported when first used, which keeps start-up close to a bare Textual app.
 if TYPE_CHECKING:
+    from devices.serial_reader import SerialReader
     from kiosk.services import Services
     from screens.home import HomeScreen
 
@@ -55,6 +58,15 @@ class KioskApp(App[None]):
     @dataclass
     class StoreFailed(Message):
         error: str
+
+    @dataclass
+    class DeviceScanned(Message):
+        scan: Scan
+
+    @dataclass
+    class DeviceChanged(Message):
+        device: str
+        state: DeviceState
 
     @dataclass
     class HubChecked(Message):
@@ -90,7 +102,14 @@ class KioskApp(App[None]):
         self._idle: IdleWatch | None = None
         station = config.station
         self._station_label = f"{station.id} {station.name}"
-        self.login = LoginScreen(self.tr, self._station_label, clock)
+        self.login = LoginScreen(
+            self.tr,
+            self._station_label,
+            clock,
+            config.barcodes,
+            config.devices.badge_reader.badge_format,
+        )
+        self._readers: list[SerialReader] = []
         self.title = self._station_label
 
     def on_mount(self) -> None:
@@ -100,9 +119,13 @@ class KioskApp(App[None]):
             self.set_interval(self._hub_poll_seconds, self._probe_hub)
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.MouseDown) and self._idle is not None:
-            self._idle.touch()
+        if isinstance(event, events.Key | events.MouseDown):
+            self.touch_idle()
         await super().on_event(event)
+
+    def touch_idle(self) -> None:
+        if self._idle is not None:
+            self._idle.touch()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker_failure(self, self.tr, event)
@@ -114,6 +137,35 @@ class KioskApp(App[None]):
             self._open()
             if self.config.hub.url:
                 self._probe_hub()
+            self._start_devices()
+
+    # Serial scanner and badge reader: their threads only post messages.
+
+    def _start_devices(self) -> None:
+        from kiosk.station_devices import start_readers
+
+        self._readers = start_readers(
+            self.config.devices, self.clock, self._from_reader_scan, self._from_reader_state
+        )
+
+    def _from_reader_scan(self, scan: Scan) -> None:  # on a reader thread
+        self.post_message(self.DeviceScanned(scan))
+
+    def _from_reader_state(self, device: str, state: DeviceState) -> None:  # on a reader thread
+        self.post_message(self.DeviceChanged(device, state))
+
+    def on_kiosk_app_device_scanned(self, message: DeviceScanned) -> None:
+        self.touch_idle()
+        self.screen.post_message(ScanArrived(message.scan))
+
+    def on_kiosk_app_device_changed(self, message: DeviceChanged) -> None:
+        tr = self.screen.tr if isinstance(self.screen, StationScreen) else self.tr
+        device = tr(f"device.{message.device}")
+        key = f"device.{message.state.value}"
+        connected = message.state is DeviceState.CONNECTED
+        if not connected:
+            self.bell()
+        self.notify(tr(key, device=device), severity="information" if connected else "error")
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="open")
     def _open(self) -> None:
@@ -146,7 +198,14 @@ class KioskApp(App[None]):
 
         tr = Translator(message.user.language)
         self.push_screen(
-            HomeScreen(tr, self._station_label, self.clock, message.user, self.services.tasks)
+            HomeScreen(
+                tr,
+                self._station_label,
+                self.clock,
+                message.user,
+                self.services.tasks,
+                self.config.barcodes,
+            )
         )
 
     def on_home_screen_logout_requested(self, message: HomeScreen.LogoutRequested) -> None:
@@ -238,6 +297,8 @@ class KioskApp(App[None]):
             self.notify(describe_refusal(self.tr, result), severity="error", timeout=8)
 
     def on_unmount(self) -> None:
+        for reader in self._readers:
+            reader.stop()
         if self.services is not None:
             self.services.close()
 

@@ -72,7 +72,7 @@ class InputDevice(_Section, frozen=True):
     suffix: Literal["cr", "lf", "crlf", "none"] = "cr"
     gap_ms: Annotated[int, Meta(ge=1, le=2000)] = 50
     # How a badge reader reports a card: see devices/badge_format.py.
-    badge_format: Literal["auto", "hex", "decimal", "wiegand26"] = "auto"
+    badge_format: Literal["auto", "hex", "decimal", "wiegand26", "text"] = "auto"
 
 
 class PrinterDevice(_Section, frozen=True):

@@ -156,6 +156,31 @@ CATALOG: dict[str, dict[Language, str]] = {
             "That did not go through ({error}); nothing was lost. Try again or call your team lead."
         ),
     },
+    # Devices and scans
+    "device.scanner": {ZH: "扫码枪", EN: "Scanner"},
+    "device.badge_reader": {ZH: "读卡器", EN: "Badge reader"},
+    "device.connected": {ZH: "{device}已连接。", EN: "{device} connected."},
+    "device.reconnecting": {
+        ZH: "{device}连接中断，正在重连…",
+        EN: "{device} disconnected, reconnecting…",
+    },
+    "device.absent": {
+        ZH: "未找到{device}，请检查连接线。",
+        EN: "{device} not found: check its cable.",
+    },
+    "scan.bad_badge": {ZH: "工卡读取失败：{reason}", EN: "Badge not read: {reason}"},
+    "scan.badge_first": {ZH: "请先刷工卡登录。", EN: "Scan your badge to sign in first."},
+    "scan.unknown": {ZH: "条码无法识别：{reason}", EN: "Barcode not understood: {reason}"},
+    "scan.not_here": {
+        ZH: "此命令在此界面不可用。",
+        EN: "That command is not used on this screen.",
+    },
+    "scan.material": {ZH: "已扫描物料标签：{summary}", EN: "Material label scanned: {summary}"},
+    "scan.serial": {ZH: "已扫描序列号：{serial}", EN: "Serial number scanned: {serial}"},
+    "scan.badge_other": {
+        ZH: "{name} 已登录；请先退出。",
+        EN: "{name} is signed in; sign out first.",
+    },
     "help.text": {
         ZH: "↑↓ 选择任务　F2 开工　F3 暂停　F4 继续　F5 刷新　F10 退出",
         EN: "↑↓ select a task   F2 start   F3 pause   F4 resume   F5 refresh   F10 logout",

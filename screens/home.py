@@ -13,12 +13,22 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import DataTable
 
+from kiosk.barcodes.formats import BarcodeSection
+from kiosk.barcodes.meaning import (
+    BadgeScan,
+    Command,
+    CommandScan,
+    MaterialLabel,
+    SerialNumber,
+    interpret,
+)
 from kiosk.clock import Clock
 from kiosk.i18n import Translator
 from kiosk.identity import SignedIn
 from kiosk.work import OperationStatus, PauseReason, Refused, Task, TaskDetail
 from screens.base import StationScreen
 from screens.pause_reason import PauseReasonPrompt
+from screens.scan_arrived import ScanArrived
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.station_header import StationHeader
 from screens.widgets.task_detail import TaskDetailPane
@@ -32,6 +42,14 @@ _NEEDS = {
     "start": OperationStatus.PENDING,
     "pause": OperationStatus.RUNNING,
     "resume": OperationStatus.PAUSED,
+}
+_COMMAND_ACTIONS = {
+    Command.START: "start",
+    Command.PAUSE: "pause",
+    Command.RESUME: "resume",
+    Command.REFRESH: "refresh",
+    Command.HELP: "help",
+    Command.LOGOUT: "logout",
 }
 _WIDE_FROM = 90  # columns; below this the task list and the detail stack vertically
 _DONE_MESSAGE = {"start": "task.started", "pause": "task.paused", "resume": "task.resumed"}
@@ -77,9 +95,16 @@ class HomeScreen(StationScreen):
         user: SignedIn
 
     def __init__(
-        self, tr: Translator, station: str, clock: Clock, user: SignedIn, tasks: TaskService
+        self,
+        tr: Translator,
+        station: str,
+        clock: Clock,
+        user: SignedIn,
+        tasks: TaskService,
+        barcodes: BarcodeSection,
     ) -> None:
         super().__init__(tr)
+        self._barcodes = barcodes
         self._station = station
         self._clock = clock
         self.user = user
@@ -165,6 +190,29 @@ class HomeScreen(StationScreen):
         self.app.bell()
         self.notify(self.tr(f"refusal.{message.reason}"), severity="error", timeout=8)
         self._load()
+
+    async def on_scan_arrived(self, message: ScanArrived) -> None:
+        """Command sheets act like the F-keys; other scans are named (their flows come later)."""
+        meaning = interpret(message.scan.text, message.scan.symbology, self._barcodes)
+        if isinstance(meaning, CommandScan):
+            action = _COMMAND_ACTIONS.get(meaning.command)
+            if action is None:
+                self.notify(self.tr("scan.not_here"), severity="warning")
+            elif self.check_action(action, ()):
+                await self.run_action(action)
+            else:
+                self.app.bell()
+                self.notify(self.tr("scan.not_here"), severity="warning")
+        elif isinstance(meaning, MaterialLabel):
+            summary = " ".join(filter(None, (meaning.part or meaning.gtin, meaning.lot)))
+            self.notify(self.tr("scan.material", summary=summary))
+        elif isinstance(meaning, SerialNumber):
+            self.notify(self.tr("scan.serial", serial=meaning.serial))
+        elif isinstance(meaning, BadgeScan):
+            self.notify(self.tr("scan.badge_other", name=self.user.name), severity="warning")
+        else:
+            self.app.bell()
+            self.notify(self.tr("scan.unknown", reason=meaning.reason), severity="error")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._selection_changed()

@@ -13,11 +13,16 @@ from textual.timer import Timer
 from textual.widgets import Input, Label
 from textual.worker import Worker, WorkerState
 
+from devices.badge_format import BadgeRejected, normalise_badge
+from kiosk.barcodes.formats import BarcodeSection
+from kiosk.barcodes.meaning import BadgeScan, interpret
 from kiosk.clock import Clock
+from kiosk.device_names import BADGE_READER
 from kiosk.i18n import Translator
 from kiosk.identity import LoginResult, Outcome, SignedIn
 from screens.base import StationScreen
 from screens.pin_prompt import PinPrompt
+from screens.scan_arrived import ScanArrived
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.scan_input import ScanInput
 from screens.widgets.station_header import StationHeader
@@ -54,10 +59,19 @@ class LoginScreen(StationScreen):
         badge: str
         result: LoginResult
 
-    def __init__(self, tr: Translator, station: str, clock: Clock) -> None:
+    def __init__(
+        self,
+        tr: Translator,
+        station: str,
+        clock: Clock,
+        barcodes: BarcodeSection,
+        badge_format: str,
+    ) -> None:
         super().__init__(tr)
         self._station = station
         self._clock = clock
+        self._barcodes = barcodes
+        self._badge_format = badge_format
         self._auth: AuthService | None = None
         # A scan that came while the database was opening or another badge was being
         # checked: one check at a time, and the newest scan is the one that counts.
@@ -104,7 +118,24 @@ class LoginScreen(StationScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        badge = event.value.strip()
+        self.badge_entered(event.value.strip())
+
+    def on_scan_arrived(self, message: ScanArrived) -> None:
+        """A badge reader's card, or a badge barcode shown to the scanner."""
+        if message.device == BADGE_READER:
+            read = normalise_badge(message.scan.text, self._badge_format)
+            if isinstance(read, BadgeRejected):
+                self.say(self.tr("scan.bad_badge", reason=read.reason), error=True)
+                return
+            self.badge_entered(read.value)
+            return
+        meaning = interpret(message.scan.text, message.scan.symbology, self._barcodes)
+        if isinstance(meaning, BadgeScan):
+            self.badge_entered(meaning.badge)
+        else:
+            self.say(self.tr("scan.badge_first"), error=True)
+
+    def badge_entered(self, badge: str) -> None:
         if not badge:
             return
         if self._auth is None or self._checking:

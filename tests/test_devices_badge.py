@@ -97,3 +97,8 @@ def test_any_text_in_any_format_never_raises(read: str, badge_format: str) -> No
 @given(st.integers())
 def test_any_integer_frame_never_raises(frame: int) -> None:
     assert isinstance(wiegand26_badge(frame), BadgeId | BadgeRejected)
+
+
+def test_a_printed_badge_number_is_kept_as_text() -> None:
+    assert normalise_badge(" e1001 ", "text") == BadgeId("E1001")
+    assert isinstance(normalise_badge("E10\x0701", "text"), BadgeRejected)

@@ -1,0 +1,4 @@
+"""The names the station gives its input devices; each Scan carries one as its source."""
+
+SCANNER = "scanner"
+BADGE_READER = "badge_reader"
