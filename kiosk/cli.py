@@ -52,6 +52,20 @@ def _parser() -> argparse.ArgumentParser:
         default=Path(os.environ.get("KIOSK_CONFIG", "kiosk.toml")),
         help="read supplier formats and patterns from this file when it exists",
     )
+    sim = commands.add_parser(
+        "sim",
+        help="simulate a serial scanner or badge reader on a pseudo-terminal",
+        description="Creates a serial port at --link and sends each line typed here as one "
+        "read (\\x1d or <GS> for separators). Ctrl+D unplugs it.",
+    )
+    sim.add_argument("device", choices=["scanner", "badge"])
+    sim.add_argument(
+        "--link",
+        type=Path,
+        help="where the port appears (default: the demo station's, in the demo data dir)",
+    )
+    sim.add_argument("--data-dir", type=Path, default=_default_demo_dir())
+    sim.add_argument("--suffix", choices=["cr", "lf", "crlf"], default="cr")
     doctor = commands.add_parser("doctor", help="check config, database, devices and hub")
     doctor.add_argument(
         "--config", type=Path, default=Path(os.environ.get("KIOSK_CONFIG", "kiosk.toml"))
@@ -66,6 +80,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _doctor(args.config)
         if args.command == "barcode":
             return _explain(args.data, args.json, args.config)
+        if args.command == "sim":
+            from kiosk.demo import demo_port
+
+            link = args.link or demo_port(args.data_dir, args.device)
+            return _simulate(args.device, link, args.suffix)
         if args.command == "demo":
             from kiosk.demo import prepare_demo
 
@@ -101,6 +120,24 @@ def _explain(data: str, as_json: bool, config_path: Path) -> int:
     else:
         print(explain_text(meaning))
     return exit_status(meaning)
+
+
+def _simulate(device: str, link: Path, suffix: str) -> int:
+    from devices.simulator import SerialSimulator
+    from kiosk.barcodes.explain import unescape
+
+    simulator = SerialSimulator(link, suffix)
+    print(f"{device} simulator on {link}: type a read and press Enter; Ctrl+D unplugs it.")
+    try:
+        for line in sys.stdin:
+            text = unescape(line.rstrip("\r\n"))
+            if text:
+                simulator.send(text.encode())
+    except KeyboardInterrupt:
+        pass
+    finally:
+        simulator.close()
+    return 0
 
 
 def _doctor(config_path: Path) -> int:

@@ -160,7 +160,15 @@ def _beside(config: StationConfig, path: Path) -> StationConfig:
     printer = config.devices.printer
     if printer.kind == "folder" and printer.target:
         printer = replace(printer, target=str(base / printer.target))
-    devices = replace(config.devices, printer=printer)
+    ports = {
+        name: replace(device, port=str(base / device.port))
+        for name, device in (
+            ("scanner", config.devices.scanner),
+            ("badge_reader", config.devices.badge_reader),
+        )
+        if device.kind == "serial" and device.port
+    }
+    devices = replace(config.devices, printer=printer, **ports)
     hub = replace(config.hub, url=config.hub.url.rstrip("/"))
     return replace(config, database=database, devices=devices, hub=hub, source=path)
 

@@ -28,11 +28,16 @@ path = "station.db"
 [hub]
 url = ""
 
+# Simulated serial devices: `kiosk sim scanner` and `kiosk sim badge` plug them in.
+# Badges can always be typed at the login screen as well.
 [devices.scanner]
-kind = "keyboard"
+kind = "serial"
+port = "scanner.tty"
 
 [devices.badge_reader]
-kind = "keyboard"
+kind = "serial"
+port = "badge.tty"
+badge_format = "text"
 
 [devices.printer]
 kind = "folder"
@@ -43,6 +48,11 @@ target = "labels"
 # What `kiosk demo` creates in its folder, and so all that --reset may delete.
 _DEMO_FILES = ("kiosk.toml", "station.db", "station.db-wal", "station.db-shm")
 _DEMO_FOLDERS = ("labels",)
+
+
+def demo_port(data_dir: Path, device: str) -> Path:
+    """Where the demo station expects its simulated `scanner` or `badge` reader."""
+    return data_dir / f"{device}.tty"
 
 
 def prepare_demo(data_dir: Path, clock: Clock, reset: bool = False) -> StationConfig:
