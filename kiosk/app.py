@@ -12,11 +12,14 @@ from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
+from textual.widgets import Input
 from textual.worker import Worker
 
 from devices.scan import DeviceState, Scan
+from devices.wedge import WedgeDetector
 from kiosk.clock import Clock
 from kiosk.config import StationConfig
+from kiosk.device_names import KEYBOARD
 from kiosk.i18n import Translator
 from kiosk.identity import LoginResult, LogoutReason, Outcome, SignedIn
 from kiosk.idle import IdleWatch
@@ -110,6 +113,8 @@ class KioskApp(App[None]):
             config.devices.badge_reader.badge_format,
         )
         self._readers: list[SerialReader] = []
+        wedge = config.devices.scanner
+        self._wedge = WedgeDetector(wedge.wedge_gap_ms / 1000, wedge.wedge_min_length)
         self.title = self._station_label
 
     def on_mount(self) -> None:
@@ -119,9 +124,40 @@ class KioskApp(App[None]):
             self.set_interval(self._hub_poll_seconds, self._probe_hub)
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.MouseDown):
+        # Keys reach the app twice: from the terminal, then bubbling back from the widgets.
+        fresh = isinstance(event, events.InputEvent) and not event.is_forwarded
+        if fresh and isinstance(event, events.Key | events.MouseDown):
             self.touch_idle()
+        if fresh and isinstance(event, events.Key) and self._wedge_scanned(event):
+            return  # the Enter that ended a scan does not also submit a field
         await super().on_event(event)
+
+    def _wedge_scanned(self, event: events.Key) -> bool:
+        """Keyboard-wedge scans become scans, even while a text field has the focus."""
+        if event.key != "enter":
+            if event.is_printable and event.character:
+                self._wedge.character(event.character, event.time)
+            else:
+                self._wedge.other_key()
+            return False
+        text = self._wedge.enter(event.time)
+        if text is None or not getattr(self.screen, "ACCEPTS_SCANS", False):
+            return False
+        scan = Scan.from_frame(
+            text.encode(),
+            source=KEYBOARD,
+            received_at=self.clock.now(),
+            received_mono=self.clock.monotonic(),
+        )
+        self.screen.post_message(ScanArrived(scan))
+        self.call_after_refresh(self._untype, text)
+        return True
+
+    def _untype(self, text: str) -> None:
+        """The scanned characters also went into the focused field: take them out again."""
+        field = self.focused
+        if isinstance(field, Input) and field.value.endswith(text):
+            field.value = field.value[: -len(text)]
 
     def touch_idle(self) -> None:
         if self._idle is not None:

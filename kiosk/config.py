@@ -73,6 +73,9 @@ class InputDevice(_Section, frozen=True):
     gap_ms: Annotated[int, Meta(ge=1, le=2000)] = 50
     # How a badge reader reports a card: see devices/badge_format.py.
     badge_format: Literal["auto", "hex", "decimal", "wiegand26", "text"] = "auto"
+    # Keyboard wedge: a burst this fast (ms between keys), this long, ended by Enter is a scan.
+    wedge_gap_ms: Annotated[int, Meta(ge=1, le=500)] = 30
+    wedge_min_length: Annotated[int, Meta(ge=1, le=100)] = 4
 
 
 class PrinterDevice(_Section, frozen=True):

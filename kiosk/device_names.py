@@ -2,3 +2,4 @@
 
 SCANNER = "scanner"
 BADGE_READER = "badge_reader"
+KEYBOARD = "keyboard"  # a keyboard-wedge scanner or badge reader, typing into the terminal

@@ -56,6 +56,7 @@ _DONE_MESSAGE = {"start": "task.started", "pause": "task.paused", "resume": "tas
 
 
 class HomeScreen(StationScreen):
+    ACCEPTS_SCANS = True  # keyboard-wedge scans are routed here as ScanArrived
     BINDINGS = [
         Binding("f1", "help", "key.help", key_display="F1"),
         Binding("f2", "start", "key.start", key_display="F2"),

@@ -15,9 +15,9 @@ from textual.worker import Worker, WorkerState
 
 from devices.badge_format import BadgeRejected, normalise_badge
 from kiosk.barcodes.formats import BarcodeSection
-from kiosk.barcodes.meaning import BadgeScan, interpret
+from kiosk.barcodes.meaning import BadgeScan, UnknownScan, interpret
 from kiosk.clock import Clock
-from kiosk.device_names import BADGE_READER
+from kiosk.device_names import BADGE_READER, KEYBOARD
 from kiosk.i18n import Translator
 from kiosk.identity import LoginResult, Outcome, SignedIn
 from screens.base import StationScreen
@@ -34,6 +34,7 @@ MESSAGE_SECONDS = 30.0
 
 
 class LoginScreen(StationScreen):
+    ACCEPTS_SCANS = True  # keyboard-wedge scans are routed here as ScanArrived
     DEFAULT_CSS = """
     LoginScreen { align: center middle; }
     LoginScreen #login-box {
@@ -132,6 +133,9 @@ class LoginScreen(StationScreen):
         meaning = interpret(message.scan.text, message.scan.symbology, self._barcodes)
         if isinstance(meaning, BadgeScan):
             self.badge_entered(meaning.badge)
+        elif message.device == KEYBOARD and isinstance(meaning, UnknownScan):
+            # A keyboard-wedge badge reader types card ids that look like nothing else.
+            self.badge_entered(message.scan.text.strip())
         else:
             self.say(self.tr("scan.badge_first"), error=True)
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from kiosk.app import KioskApp
 from kiosk.config import load_config
@@ -115,3 +116,39 @@ async def test_unplugged_scanner_is_reported_and_comes_back(
             )
         finally:
             replugged.unplug()
+
+
+@pytest.fixture
+def wedge_app(tmp_path: Path, clock: FakeClock, services: Services) -> KioskApp:
+    """A keyboard-wedge scanner; the gap is generous so Pilot's key presses count as fast."""
+    path = tmp_path / "kiosk.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + '\n[devices.scanner]\nkind = "keyboard"\nwedge_gap_ms = 500\n',
+        encoding="utf-8",
+    )
+    return KioskApp(load_config(path), clock, lambda: services, tick_seconds=0.05)
+
+
+async def test_wedge_command_sheet_acts_on_the_home_screen(
+    wedge_app: KioskApp, services: Services
+) -> None:
+    app = wedge_app
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: app.services is not None)
+        await pilot.press(*"E1001", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.press(*"#K:LOGOUT", "enter")
+        await wait_for(pilot, lambda: app.screen is app.login)
+        await wait_for(pilot, lambda: len(events_of(services, "auth.logout")) == 1)
+
+
+async def test_wedge_label_scan_on_home_is_named_not_typed(wedge_app: KioskApp) -> None:
+    app = wedge_app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.services is not None)
+        await pilot.press(*"E1003", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.press(*"SN12345678", "enter")
+        await wait_for(pilot, lambda: notified(app, "Serial number scanned: SN12345678"))
+        assert app.login.query_one("#badge", Input).value == ""
