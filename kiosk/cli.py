@@ -58,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Creates a serial port at --link and sends each line typed here as one "
         "read (\\x1d or <GS> for separators). Ctrl+D unplugs it.",
     )
-    sim.add_argument("device", choices=["scanner", "badge"])
+    sim.add_argument("device", choices=["scanner", "badge", "printer"])
     sim.add_argument(
         "--link",
         type=Path,
@@ -66,6 +66,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     sim.add_argument("--data-dir", type=Path, default=_default_demo_dir())
     sim.add_argument("--suffix", choices=["cr", "lf", "crlf"], default="cr")
+    sim.add_argument(
+        "--port", type=int, default=9100, help="printer: loopback TCP port (default 9100)"
+    )
+    sim.add_argument("--folder", type=Path, help="printer: also save each job in this folder")
     doctor = commands.add_parser("doctor", help="check config, database, devices and hub")
     doctor.add_argument(
         "--config", type=Path, default=Path(os.environ.get("KIOSK_CONFIG", "kiosk.toml"))
@@ -81,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "barcode":
             return _explain(args.data, args.json, args.config)
         if args.command == "sim":
+            if args.device == "printer":
+                return _simulate_printer(args.port, args.folder)
             from kiosk.demo import demo_port
 
             link = args.link or demo_port(args.data_dir, args.device)
@@ -137,6 +143,26 @@ def _simulate(device: str, link: Path, suffix: str) -> int:
         pass
     finally:
         simulator.close()
+    return 0
+
+
+def _simulate_printer(port: int, folder: Path | None) -> int:
+    from devices.printer_sim import PrinterSimulator
+
+    printer = PrinterSimulator(port=port, folder=folder)
+    printer.start()
+    print(f"label printer simulator on 127.0.0.1:{printer.port}; Ctrl+C stops it.", flush=True)
+    seen = 0
+    try:
+        while True:
+            jobs = printer.wait_for_jobs(seen + 1, timeout=1.0)
+            for job in jobs[seen:]:
+                print(f"job {seen + 1}: {len(job)} bytes, starts {job[:40]!r}", flush=True)
+                seen += 1
+    except KeyboardInterrupt:
+        pass
+    finally:
+        printer.stop()
     return 0
 
 

@@ -47,3 +47,41 @@ def test_lines_typed_into_the_simulator_arrive_as_scans(tmp_path: Path) -> None:
         if sim.poll() is None:
             sim.kill()
         sim.stdout.close()
+
+
+def test_the_printer_simulator_takes_zpl_over_tcp(tmp_path: Path) -> None:
+    import signal
+    import socket
+
+    from devices.labels.transports import send_tcp
+
+    with socket.socket() as probe:  # a free loopback port for the simulator
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sim = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "sim",
+            "printer",
+            "--port",
+            str(port),
+            "--folder",
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert sim.stdout is not None
+    try:
+        assert f"127.0.0.1:{port}" in sim.stdout.readline()
+        send_tcp("127.0.0.1", port, b"^XA^FDhello^FS^XZ", timeout=5)
+        assert sim.stdout.readline().startswith("job 1: 17 bytes")
+        assert [p.read_bytes() for p in tmp_path.iterdir()] == [b"^XA^FDhello^FS^XZ"]
+        sim.send_signal(signal.SIGINT)
+        assert sim.wait(timeout=5) == 0
+    finally:
+        if sim.poll() is None:
+            sim.kill()
+        sim.stdout.close()
