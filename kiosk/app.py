@@ -72,6 +72,15 @@ class KioskApp(App[None]):
         state: DeviceState
 
     @dataclass
+    class PrinterTrouble(Message):
+        reason: str
+        waiting: int
+
+    @dataclass
+    class LabelPrinted(Message):
+        pass
+
+    @dataclass
     class HubChecked(Message):
         online: bool
 
@@ -92,6 +101,7 @@ class KioskApp(App[None]):
         open_services: Callable[[], Services],
         tick_seconds: float = 1.0,
         hub_poll_seconds: float = 30.0,
+        print_seconds: float = 1.0,
     ) -> None:
         super().__init__()
         self.config = config
@@ -99,6 +109,8 @@ class KioskApp(App[None]):
         self._open_services = open_services
         self._tick_seconds = tick_seconds
         self._hub_poll_seconds = hub_poll_seconds
+        self._print_seconds = print_seconds
+        self._printer_down = False
         self.tr = Translator(config.station.language)
         self.services: Services | None = None
         self.user: SignedIn | None = None
@@ -195,7 +207,7 @@ class KioskApp(App[None]):
         self.screen.post_message(ScanArrived(message.scan))
 
     def on_kiosk_app_device_changed(self, message: DeviceChanged) -> None:
-        tr = self.screen.tr if isinstance(self.screen, StationScreen) else self.tr
+        tr = self._tr_now()
         device = tr(f"device.{message.device}")
         key = f"device.{message.state.value}"
         connected = message.state is DeviceState.CONNECTED
@@ -213,6 +225,7 @@ class KioskApp(App[None]):
     def on_kiosk_app_services_opened(self, message: ServicesOpened) -> None:
         self.services = message.services
         self.login.services_ready(message.services.auth)
+        self.set_interval(self._print_seconds, self._print_due)
 
     def on_kiosk_app_store_failed(self, message: StoreFailed) -> None:
         self.login.say(self.tr("login.store_failed", error=message.error), error=True)
@@ -240,6 +253,7 @@ class KioskApp(App[None]):
                 self.clock,
                 message.user,
                 self.services.tasks,
+                self.services.printing,
                 self.config.barcodes,
             )
         )
@@ -271,6 +285,45 @@ class KioskApp(App[None]):
             idle = message.reason is LogoutReason.IDLE
             key = "login.idle_logout" if idle else "login.signed_out"
             self.login.say(self.tr(key, name=message.user.name))
+
+    # Labels: the queue is in the store; this sends what is due, one job at a time.
+
+    def _print_due(self) -> None:
+        if not any(w.group == "print-queue" and not w.is_finished for w in self.workers):
+            self._send_labels()
+
+    @work(thread=True, exit_on_error=False, group="print-queue")
+    def _send_labels(self) -> None:
+        from devices.labels.transports import PrinterUnavailable
+        from kiosk.label_printer import print_label
+
+        assert self.services is not None
+        queue = self.services.printing
+        for job in queue.due():
+            try:
+                print_label(job.label, self.config.devices.printer, job.job_id)
+            except PrinterUnavailable as exc:
+                queue.failed(job.job_id, exc.reason)
+                self.post_message(self.PrinterTrouble(exc.reason, queue.waiting()))
+                return
+            queue.printed(job.job_id)
+            self.post_message(self.LabelPrinted())
+
+    def on_kiosk_app_printer_trouble(self, message: PrinterTrouble) -> None:
+        if not self._printer_down:  # told once per outage, not at every retry
+            self._printer_down = True
+            self.bell()
+            text = self._tr_now()("printer.down", reason=message.reason, waiting=message.waiting)
+            self.notify(text, severity="error", timeout=15)
+
+    def on_kiosk_app_label_printed(self, _message: LabelPrinted) -> None:
+        key = "printer.back" if self._printer_down else "label.printed"
+        self._printer_down = False
+        self.notify(self._tr_now()(key))
+
+    def _tr_now(self) -> Translator:
+        """The language of whoever is at the terminal now."""
+        return self.screen.tr if isinstance(self.screen, StationScreen) else self.tr
 
     # The hub mark in the header.
 

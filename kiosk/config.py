@@ -79,8 +79,13 @@ class InputDevice(_Section, frozen=True):
 
 
 class PrinterDevice(_Section, frozen=True):
-    kind: Literal["none", "folder", "zpl_tcp", "cups"] = "none"
+    kind: Literal["none", "folder", "zpl_tcp", "zpl_serial", "cups"] = "none"
     target: str = ""
+    format: Literal["zpl", "pdf"] = "zpl"  # what a folder printer saves
+    baud: Annotated[int, Meta(gt=0)] = 9600
+    label_width_mm: Annotated[float, Meta(gt=0, le=300)] = 60.0
+    label_height_mm: Annotated[float, Meta(gt=0, le=300)] = 40.0
+    dpi: Literal[152, 203, 300, 600] = 203
 
 
 class DevicesSection(_Section, frozen=True):

@@ -165,6 +165,15 @@ def check_printer(printer: PrinterDevice) -> Check:
                 "Install CUPS client tools (apt-get install cups-client).",
             )
         return Check("printer", Verdict.OK, f"CUPS queue '{printer.target}'")
+    if printer.kind == "zpl_serial":
+        if Path(printer.target).exists():
+            return Check("printer", Verdict.OK, f"label printer on {printer.target}")
+        return Check(
+            "printer",
+            Verdict.FAIL,
+            f"serial port '{printer.target}' not found",
+            "Plug the printer in, or set [devices.printer] target.",
+        )
     host, _, port = printer.target.partition(":")
     try:
         with socket.create_connection((host, int(port or 9100)), timeout=2):

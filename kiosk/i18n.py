@@ -81,6 +81,8 @@ CATALOG: dict[str, dict[Language, str]] = {
     "key.refresh": {ZH: "刷新", EN: "Refresh"},
     "key.logout": {ZH: "退出", EN: "Logout"},
     "key.cancel": {ZH: "取消", EN: "Cancel"},
+    "key.label": {ZH: "打标签", EN: "Label"},
+    "key.reprint": {ZH: "补打", EN: "Reprint"},
     # Home: task list and detail
     "home.empty": {
         ZH: "本工位暂无派工任务。",
@@ -181,9 +183,33 @@ CATALOG: dict[str, dict[Language, str]] = {
         ZH: "{name} 已登录；请先退出。",
         EN: "{name} is signed in; sign out first.",
     },
+    # Labels
+    "label.title": {ZH: "扫描或输入产品序列号", EN: "Scan or type the unit's serial number"},
+    "label.placeholder": {ZH: "序列号", EN: "serial number"},
+    "label.queued": {ZH: "标签已加入打印队列：{serial}", EN: "Label queued: {serial}"},
+    "label.bad_serial": {
+        ZH: "序列号 {serial} 无法打印为条码（仅限英文字母、数字和符号）。",
+        EN: "Serial {serial} cannot be printed as a barcode (ASCII letters, digits, signs only).",
+    },
+    "label.printed": {ZH: "标签已打印。", EN: "Label printed."},
+    "printer.down": {
+        ZH: "打印机不可用（{reason}）：{waiting} 张标签已保留，稍后自动重试。",
+        EN: "Printer not available ({reason}): {waiting} label(s) kept, retrying.",
+    },
+    "printer.back": {ZH: "打印机已恢复，标签已打印。", EN: "Printer back: labels printed."},
+    "reprint.title": {ZH: "补打原因", EN: "Why reprint?"},
+    "reprint.damaged": {ZH: "标签损坏", EN: "Label damaged"},
+    "reprint.misprinted": {ZH: "打印错误", EN: "Misprinted"},
+    "reprint.unreadable": {ZH: "条码无法扫描", EN: "Barcode unreadable"},
+    "reprint.lost": {ZH: "标签丢失", EN: "Label lost"},
+    "reprint.nothing": {ZH: "本工位尚未打印过标签。", EN: "No label has been printed here yet."},
+    "reprint.queued": {ZH: "补打已加入打印队列。", EN: "Reprint queued."},
     "help.text": {
-        ZH: "↑↓ 选择任务　F2 开工　F3 暂停　F4 继续　F5 刷新　F10 退出",
-        EN: "↑↓ select a task   F2 start   F3 pause   F4 resume   F5 refresh   F10 logout",
+        ZH: "↑↓ 选择任务　F2 开工　F3 暂停　F4 继续　F5 刷新　F6 打标签　F7 补打　F10 退出",
+        EN: (
+            "↑↓ select a task   F2 start   F3 pause   F4 resume   F5 refresh   "
+            "F6 label   F7 reprint   F10 logout"
+        ),
     },
 }
 

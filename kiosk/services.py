@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from kiosk.auth import AuthService
 from kiosk.clock import Clock
 from kiosk.config import StationConfig
+from kiosk.print_queue import PrintQueue
 from kiosk.store.database import Store, open_store
 from kiosk.tasks import TaskService
 
@@ -16,6 +17,7 @@ class Services:
     store: Store
     auth: AuthService
     tasks: TaskService
+    printing: PrintQueue
 
     def close(self) -> None:
         self.store.close()
@@ -28,4 +30,5 @@ def open_services(config: StationConfig, clock: Clock) -> Services:
         store=store,
         auth=AuthService(store, clock, config.security),
         tasks=TaskService(store, clock, config.station.work_centers),
+        printing=PrintQueue(store, clock),
     )

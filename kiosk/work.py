@@ -41,6 +41,13 @@ class PauseReason(StrEnum):
     SHIFT_END = "shift_end"
 
 
+class ReprintReason(StrEnum):
+    DAMAGED = "damaged"
+    MISPRINTED = "misprinted"
+    UNREADABLE = "unreadable"
+    LOST = "lost"
+
+
 class Refusal(StrEnum):
     NOT_PERMITTED = "not_permitted"
     NOT_AT_THIS_STATION = "not_at_this_station"

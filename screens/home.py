@@ -13,6 +13,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import DataTable
 
+from devices.labels.templates import ProductLabel
 from kiosk.barcodes.formats import BarcodeSection
 from kiosk.barcodes.meaning import (
     BadgeScan,
@@ -25,16 +26,18 @@ from kiosk.barcodes.meaning import (
 from kiosk.clock import Clock
 from kiosk.i18n import Translator
 from kiosk.identity import SignedIn
-from kiosk.work import OperationStatus, PauseReason, Refused, Task, TaskDetail
+from kiosk.work import OperationStatus, PauseReason, Refused, ReprintReason, Task, TaskDetail
 from screens.base import StationScreen
-from screens.pause_reason import PauseReasonPrompt
+from screens.choice_prompt import ChoicePrompt
 from screens.scan_arrived import ScanArrived
+from screens.text_prompt import TextPrompt
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.station_header import StationHeader
 from screens.widgets.task_detail import TaskDetailPane
 from screens.widgets.task_table import TaskTable
 
 if TYPE_CHECKING:
+    from kiosk.print_queue import PrintQueue
     from kiosk.tasks import TaskService
 
 # Which selected-task status each action needs; the key bar dims the others.
@@ -63,6 +66,8 @@ class HomeScreen(StationScreen):
         Binding("f3", "pause", "key.pause", key_display="F3"),
         Binding("f4", "resume", "key.resume", key_display="F4"),
         Binding("f5", "refresh", "key.refresh", key_display="F5"),
+        Binding("f6", "label", "key.label", key_display="F6"),
+        Binding("f7", "reprint", "key.reprint", key_display="F7"),
         Binding("f10", "logout", "key.logout", key_display="F10"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (_WIDE_FROM, "-wide")]
@@ -95,6 +100,12 @@ class HomeScreen(StationScreen):
     class LogoutRequested(Message):
         user: SignedIn
 
+    @dataclass
+    class Notice(Message):
+        key: str
+        values: dict[str, str]
+        error: bool = False
+
     def __init__(
         self,
         tr: Translator,
@@ -102,9 +113,11 @@ class HomeScreen(StationScreen):
         clock: Clock,
         user: SignedIn,
         tasks: TaskService,
+        printing: PrintQueue,
         barcodes: BarcodeSection,
     ) -> None:
         super().__init__(tr)
+        self._printing = printing
         self._barcodes = barcodes
         self._station = station
         self._clock = clock
@@ -239,11 +252,60 @@ class HomeScreen(StationScreen):
         if operation_id is None or self._acting():
             return
 
-        def paused(reason: PauseReason | None) -> None:
+        def paused(reason: str | None) -> None:
             if reason is not None:
-                self._act("pause", operation_id, reason)
+                self._act("pause", operation_id, PauseReason(reason))
 
-        self.app.push_screen(PauseReasonPrompt(self.tr), paused)
+        reasons = [(reason.value, f"pause.{reason.value}") for reason in PauseReason]
+        self.app.push_screen(ChoicePrompt(self.tr, "pause.title", reasons), paused)
+
+    def action_label(self) -> None:
+        """Print a product label for a unit of the selected task: its serial is asked for."""
+        task = self._tasks.get(self._selected() or "")
+        if task is None:
+            self.notify(self.tr("task.none_selected"), severity="warning")
+            return
+
+        def serial_given(serial: str | None) -> None:
+            if serial is not None:
+                self._queue_label(task, serial)
+
+        self.app.push_screen(TextPrompt(self.tr, "label.title", "label.placeholder"), serial_given)
+
+    def action_reprint(self) -> None:
+        def reason_given(reason: str | None) -> None:
+            if reason is not None:
+                self._reprint_last(ReprintReason(reason))
+
+        reasons = [(reason.value, f"reprint.{reason.value}") for reason in ReprintReason]
+        self.app.push_screen(ChoicePrompt(self.tr, "reprint.title", reasons), reason_given)
+
+    @work(thread=True, exit_on_error=False, group="print")
+    def _queue_label(self, task: Task, serial: str) -> None:
+        try:
+            label = ProductLabel(
+                task.item_code, task.item_description, serial, task.work_order, self._today()
+            )
+        except ValueError:
+            self.post_message(self.Notice("label.bad_serial", {"serial": serial}, error=True))
+            return
+        self._printing.enqueue(label, self.user)
+        self.post_message(self.Notice("label.queued", {"serial": serial}))
+
+    @work(thread=True, exit_on_error=False, group="print")
+    def _reprint_last(self, reason: ReprintReason) -> None:
+        last = self._printing.last_printed()
+        if last is None:
+            self.post_message(self.Notice("reprint.nothing", {}, error=True))
+            return
+        self._printing.reprint(last.job_id, self.user, reason)
+        self.post_message(self.Notice("reprint.queued", {}))
+
+    def on_home_screen_notice(self, message: HomeScreen.Notice) -> None:
+        if message.error:
+            self.app.bell()
+        text = self.tr(message.key, **message.values)
+        self.notify(text, severity="error" if message.error else "information")
 
     def action_refresh(self) -> None:
         self._load()

@@ -19,8 +19,8 @@ from kiosk.services import Services
 from kiosk.store.models import Event, Operation
 from kiosk.work import OperationStatus, Task
 from screens.badge_prompt import BadgePrompt
+from screens.choice_prompt import ChoicePrompt
 from screens.home import HomeScreen
-from screens.pause_reason import PauseReasonPrompt
 from screens.pin_prompt import PinPrompt
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.station_header import StationHeader
@@ -172,7 +172,7 @@ async def test_start_pause_resume_from_the_keys(
             pilot, lambda: home.query_one(DataTable).get_cell(first, "time") == "0:00:45"
         )
         await pilot.press("f3")
-        await wait_for(pilot, lambda: isinstance(app.screen, PauseReasonPrompt))
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
         await pilot.press("2")  # material shortage
         await wait_for(pilot, lambda: operation_status(services, first) is OperationStatus.PAUSED)
         [paused] = events_of(services, "operation.paused")

@@ -123,3 +123,20 @@ class StationMeta(SQLModel, table=True):
     __tablename__ = "station_meta"
     key: str = Field(primary_key=True)
     value: str
+
+
+class PrintJob(SQLModel, table=True):
+    """A label to print; it stays `queued` (and is retried) until a printer has taken it."""
+
+    __tablename__ = "print_job"
+    id: str = Field(primary_key=True)
+    kind: str
+    data: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="queued", sa_type=String(20), index=True)
+    attempts: int = 0
+    last_error: str = ""
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    printed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reprint_of: str | None = None
+    user_id: str | None = None

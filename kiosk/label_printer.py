@@ -1,0 +1,38 @@
+"""Sends one label to the printer kiosk.toml names, in the format that printer takes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from devices.labels.pdf import render_pdf
+from devices.labels.templates import Label, LabelSize
+from devices.labels.transports import (
+    PrinterUnavailable,
+    save_to_folder,
+    send_cups,
+    send_serial,
+    send_tcp,
+)
+from devices.labels.zpl import render_zpl
+from kiosk.config import PrinterDevice
+
+_TIMEOUT = 5.0
+
+
+def print_label(label: Label, printer: PrinterDevice, job_id: str) -> None:
+    """Blocking; raises PrinterUnavailable when the printer cannot take it now."""
+    size = LabelSize(printer.label_width_mm, printer.label_height_mm, printer.dpi)
+    if printer.kind == "zpl_tcp":
+        host, _, port = printer.target.rpartition(":")
+        if not host or not port.isdigit():
+            raise PrinterUnavailable(f"target '{printer.target}' is not host:port")
+        send_tcp(host, int(port), render_zpl(label, size), _TIMEOUT)
+    elif printer.kind == "zpl_serial":
+        send_serial(printer.target, printer.baud, render_zpl(label, size), _TIMEOUT)
+    elif printer.kind == "cups":
+        send_cups(printer.target, render_pdf(label, size), _TIMEOUT)
+    elif printer.kind == "folder":
+        data = render_zpl(label, size) if printer.format == "zpl" else render_pdf(label, size)
+        save_to_folder(Path(printer.target), f"{job_id}.{printer.format}", data)
+    else:
+        raise PrinterUnavailable("no label printer is configured")

@@ -1,0 +1,62 @@
+"""Choose one of a few reasons: arrows and Enter, or the reason's number."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from kiosk.i18n import Translator
+
+_MOST = 9  # one digit key per choice
+
+
+class ChoicePrompt(ModalScreen[str | None]):
+    """Answers the chosen value, or None when cancelled; labels are catalog keys."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "key.cancel"),
+        *(Binding(str(n), f"choose({n - 1})", show=False) for n in range(1, _MOST + 1)),
+    ]
+    DEFAULT_CSS = """
+    ChoicePrompt { align: center middle; }
+    ChoicePrompt > Vertical {
+        width: 44; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $accent; background: $surface;
+    }
+    ChoicePrompt Label { width: 100%; text-style: bold; padding: 0 1; }
+    ChoicePrompt OptionList { height: auto; max-height: 100%; border: none; }
+    """
+
+    def __init__(self, tr: Translator, title_key: str, choices: Sequence[tuple[str, str]]) -> None:
+        super().__init__()
+        self._tr = tr
+        self._title_key = title_key
+        self._values = [value for value, _ in choices[:_MOST]]
+        self._labels = [label for _, label in choices[:_MOST]]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self._tr(self._title_key))
+            yield OptionList(
+                *(
+                    Option(f"{number}  {self._tr(label)}")
+                    for number, label in enumerate(self._labels, start=1)
+                )
+            )
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self._values[event.option_index])
+
+    def action_choose(self, index: int) -> None:
+        if index < len(self._values):
+            self.dismiss(self._values[index])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

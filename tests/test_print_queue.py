@@ -1,0 +1,87 @@
+"""The print queue in a real station database: nothing lost while the printer is away."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from sqlmodel import col, select
+
+from devices.labels.templates import BoxLabel, ProductLabel
+from kiosk.identity import SignedIn
+from kiosk.print_queue import PrintQueue
+from kiosk.services import Services
+from kiosk.store.models import Event
+from kiosk.work import ReprintReason
+from tests.fakes import FakeClock
+
+LABEL = ProductLabel("FG-MC200", "电机控制板", "SN00000042", "WO-2611-0032", date(2026, 11, 25))
+
+
+def operator(services: Services) -> SignedIn:
+    user = services.auth.badge("E1001").user
+    assert user is not None
+    return user
+
+
+def label_events(services: Services) -> list[Event]:
+    with services.store.read() as session:
+        return list(
+            session.exec(
+                select(Event).where(col(Event.type).startswith("label.")).order_by(col(Event.seq))
+            ).all()
+        )
+
+
+def test_a_queued_label_is_recorded_and_due(services: Services) -> None:
+    who = operator(services)
+    job_id = services.printing.enqueue(LABEL, who)
+    [queued] = label_events(services)
+    assert (queued.type, queued.subject_id, queued.user_id) == ("label.queued", job_id, who.user_id)
+    assert json.loads(queued.payload)["label"]["serial"] == "SN00000042"
+    [due] = services.printing.due()
+    assert (due.job_id, due.label, due.attempts) == (job_id, LABEL, 0)
+
+
+def test_an_offline_printer_delays_the_job_and_keeps_it(
+    services: Services, clock: FakeClock
+) -> None:
+    job_id = services.printing.enqueue(LABEL, operator(services))
+    services.printing.failed(job_id, "connection refused")
+    assert services.printing.due() == []  # first retry after 2 s
+    clock.advance(2)
+    [again] = services.printing.due()
+    assert (again.attempts, again.last_error) == (1, "connection refused")
+    services.printing.failed(job_id, "connection refused")
+    clock.advance(3)
+    assert services.printing.due() == []  # then 4 s
+    clock.advance(1)
+    # The station restarts: a new queue on the same file still has the job.
+    restarted = PrintQueue(services.store, clock)
+    assert [j.job_id for j in restarted.due()] == [job_id]
+    assert restarted.waiting() == 1
+
+
+def test_printed_jobs_leave_the_queue_with_an_event(services: Services) -> None:
+    job_id = services.printing.enqueue(LABEL, operator(services))
+    services.printing.printed(job_id)
+    services.printing.printed(job_id)  # a second report changes nothing
+    assert services.printing.due() == [] and services.printing.waiting() == 0
+    assert [e.type for e in label_events(services)] == ["label.queued", "label.printed"]
+    last = services.printing.last_printed()
+    assert last is not None and last.job_id == job_id
+
+
+def test_a_reprint_is_a_new_job_with_its_reason(services: Services) -> None:
+    who = operator(services)
+    box = BoxLabel("FG-MC200", "L2611-0042", 20, ("SN1", "SN2"))
+    first = services.printing.enqueue(box, who)
+    services.printing.printed(first)
+    second = services.printing.reprint(first, who, ReprintReason.DAMAGED)
+    assert second != first
+    reprint = label_events(services)[-1]
+    assert reprint.type == "label.reprint"
+    payload = json.loads(reprint.payload)
+    assert (payload["reprint_of"], payload["reason"]) == (first, "damaged")
+    [due] = services.printing.due()
+    assert (due.job_id, due.label) == (second, box)
