@@ -75,6 +75,8 @@ def save_to_folder(folder: str | Path, name: str, data: bytes) -> Path:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
+        # mkstemp makes it private; the print server that takes it is often another user.
+        temporary.chmod(0o644)
         temporary.replace(target)
         _sync_directory(folder)
     except OSError as error:
