@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from screens.home import HomeScreen
 
 CSS = Path(__file__).resolve().parent.parent / "screens" / "kiosk.tcss"
+GS = "\x1d"
 _STORE_RETRY_SECONDS = 10.0
 
 
@@ -125,8 +126,17 @@ class KioskApp(App[None]):
             config.devices.badge_reader.badge_format,
         )
         self._readers: list[SerialReader] = []
-        wedge = config.devices.scanner
-        self._wedge = WedgeDetector(wedge.wedge_gap_ms / 1000, wedge.wedge_min_length)
+        wedges = [
+            d for d in (config.devices.scanner, config.devices.badge_reader) if d.kind == "keyboard"
+        ]
+        # One keyboard, one detector: as loose as the loosest keyboard device needs.
+        self._wedge = (
+            WedgeDetector(
+                max(d.wedge_gap_ms for d in wedges) / 1000, min(d.wedge_min_length for d in wedges)
+            )
+            if wedges
+            else None
+        )
         self.title = self._station_label
 
     def on_mount(self) -> None:
@@ -146,15 +156,25 @@ class KioskApp(App[None]):
 
     def _wedge_scanned(self, event: events.Key) -> bool:
         """Keyboard-wedge scans become scans, even while a text field has the focus."""
+        if self._wedge is None:
+            return False
         if event.key != "enter":
-            if event.is_printable and event.character:
-                self._wedge.character(event.character, event.time)
+            char = event.character
+            # GS separates GS1 fields: part of a scan, though not printable.
+            if char is not None and (event.is_printable or char == GS):
+                self._wedge.character(char, event.time)
             else:
                 self._wedge.other_key()
             return False
         text = self._wedge.enter(event.time)
-        if text is None or not getattr(self.screen, "ACCEPTS_SCANS", False):
+        if text is None:
             return False
+        self.call_after_refresh(self._untype, text)
+        if not getattr(self.screen, "ACCEPTS_SCANS", False):
+            # A PIN or a choice must never be answered by a scan that came at the wrong time.
+            self.bell()
+            self.notify(self._tr_now()("scan.not_here"), severity="warning")
+            return True
         scan = Scan.from_frame(
             text.encode(),
             source=KEYBOARD,
@@ -162,7 +182,6 @@ class KioskApp(App[None]):
             received_mono=self.clock.monotonic(),
         )
         self.screen.post_message(ScanArrived(scan))
-        self.call_after_refresh(self._untype, text)
         return True
 
     def _untype(self, text: str) -> None:
@@ -204,7 +223,11 @@ class KioskApp(App[None]):
 
     def on_kiosk_app_device_scanned(self, message: DeviceScanned) -> None:
         self.touch_idle()
-        self.screen.post_message(ScanArrived(message.scan))
+        if getattr(self.screen, "ACCEPTS_SCANS", False):
+            self.screen.post_message(ScanArrived(message.scan))
+        else:
+            self.bell()
+            self.notify(self._tr_now()("scan.not_here"), severity="warning")
 
     def on_kiosk_app_device_changed(self, message: DeviceChanged) -> None:
         tr = self._tr_now()
@@ -306,6 +329,10 @@ class KioskApp(App[None]):
                 queue.failed(job.job_id, exc.reason)
                 self.post_message(self.PrinterTrouble(exc.reason, queue.waiting()))
                 return
+            except ValueError as exc:  # this label cannot be rendered: it must not block others
+                queue.unprintable(job.job_id, str(exc))
+                continue
+            # Sent, then recorded: if recording fails the label is sent again (at least once).
             queue.printed(job.job_id)
             self.post_message(self.LabelPrinted())
 
@@ -387,7 +414,7 @@ class KioskApp(App[None]):
 
     def on_unmount(self) -> None:
         for reader in self._readers:
-            reader.stop()
+            reader.stop(timeout=0.5)  # on the event loop: do not hold the exit up
         if self.services is not None:
             self.services.close()
 

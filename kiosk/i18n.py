@@ -174,6 +174,10 @@ CATALOG: dict[str, dict[Language, str]] = {
     "scan.badge_first": {ZH: "请先刷工卡登录。", EN: "Scan your badge to sign in first."},
     "scan.unknown": {ZH: "条码无法识别：{reason}", EN: "Barcode not understood: {reason}"},
     "scan.not_here": {
+        ZH: "此处不接受扫描，请先完成当前步骤。",
+        EN: "A scan is not taken here: finish this step first.",
+    },
+    "scan.command_not_here": {
         ZH: "此命令在此界面不可用。",
         EN: "That command is not used on this screen.",
     },

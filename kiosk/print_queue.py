@@ -24,6 +24,7 @@ from kiosk.work import ReprintReason
 QUEUED = "label.queued"
 PRINTED = "label.printed"
 REPRINT = "label.reprint"
+FAILED = "label.failed"
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class QueuedLabel:
 
 class PrintQueue:
     def __init__(
-        self, store: Store, clock: Clock, retry_base: float = 2.0, retry_cap: float = 60.0
+        self, store: Store, clock: Clock, retry_base: float = 2.0, retry_cap: float = 15.0
     ) -> None:
         self._store = store
         self._clock = clock
@@ -53,25 +54,35 @@ class PrintQueue:
         if original is None:
             raise KeyError(job_id)
         label = _label(original.kind, original.data)
-        return self._add(label, who, REPRINT, {"reprint_of": job_id, "reason": reason.value})
+        first = original.reprint_of or original.id  # a copy of a copy is still of the original
+        return self._add(label, who, REPRINT, {"reprint_of": first, "reason": reason.value})
 
-    def last_printed(self) -> QueuedLabel | None:
+    def last_printed(self, who: SignedIn) -> QueuedLabel | None:
+        """The last label printed for this person: the one they hold in their hand."""
         with self._store.read() as session:
             job = session.exec(
                 select(PrintJob)
-                .where(PrintJob.status == "printed")
+                .where(PrintJob.status == "printed", PrintJob.user_id == who.user_id)
                 .order_by(col(PrintJob.printed_at).desc())
             ).first()
         return None if job is None else _queued(job)
 
     def due(self) -> list[QueuedLabel]:
-        """Jobs waiting whose next try has come, oldest first."""
-        now = self._clock.now()
+        """The waiting jobs in the order they were queued, once the oldest may be tried.
+
+        Labels go out in order (the next unit must not get the label of the one after it),
+        so the oldest job's retry time holds back the whole queue.
+        """
         with self._store.read() as session:
             jobs = session.exec(
                 select(PrintJob).where(PrintJob.status == "queued").order_by(col(PrintJob.id))
             ).all()
-        return [_queued(j) for j in jobs if j.next_attempt_at is None or j.next_attempt_at <= now]
+        if not jobs:
+            return []
+        head_time = jobs[0].next_attempt_at
+        if head_time is not None and head_time > self._clock.now():
+            return []
+        return [_queued(job) for job in jobs]
 
     def waiting(self) -> int:
         with self._store.read() as session:
@@ -90,6 +101,18 @@ class PrintQueue:
                 {"job_id": job_id, "attempts": job.attempts + 1},
                 job.user_id,
                 subject_id=job_id,
+            )
+
+    def unprintable(self, job_id: str, error: str) -> None:
+        """A label that can never be rendered leaves the queue (recorded), not blocking it."""
+        with self._store.write() as session:
+            job = session.get(PrintJob, job_id)
+            if job is None or job.status != "queued":
+                return
+            job.status, job.last_error = "failed", error
+            session.add(job)
+            self._store.outbox.append(
+                session, FAILED, {"job_id": job_id, "error": error}, job.user_id, subject_id=job_id
             )
 
     def failed(self, job_id: str, error: str) -> None:

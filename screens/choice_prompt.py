@@ -1,4 +1,8 @@
-"""Choose one of a few reasons: arrows and Enter, or the reason's number."""
+"""Choose one of a few reasons: the reason's number (or the arrows), then Enter.
+
+A digit only moves the highlight: a stray digit (a scan arriving at the wrong moment, a
+gloved finger) must not answer for the person.
+"""
 
 from __future__ import annotations
 
@@ -56,7 +60,7 @@ class ChoicePrompt(ModalScreen[str | None]):
 
     def action_choose(self, index: int) -> None:
         if index < len(self._values):
-            self.dismiss(self._values[index])
+            self.query_one(OptionList).highlighted = index
 
     def action_cancel(self) -> None:
         self.dismiss(None)

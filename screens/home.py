@@ -24,6 +24,7 @@ from kiosk.barcodes.meaning import (
     interpret,
 )
 from kiosk.clock import Clock
+from kiosk.device_names import BADGE_READER
 from kiosk.i18n import Translator
 from kiosk.identity import SignedIn
 from kiosk.work import OperationStatus, PauseReason, Refused, ReprintReason, Task, TaskDetail
@@ -207,16 +208,19 @@ class HomeScreen(StationScreen):
 
     async def on_scan_arrived(self, message: ScanArrived) -> None:
         """Command sheets act like the F-keys; other scans are named (their flows come later)."""
+        if message.device == BADGE_READER:
+            self.notify(self.tr("scan.badge_other", name=self.user.name), severity="warning")
+            return
         meaning = interpret(message.scan.text, message.scan.symbology, self._barcodes)
         if isinstance(meaning, CommandScan):
             action = _COMMAND_ACTIONS.get(meaning.command)
             if action is None:
-                self.notify(self.tr("scan.not_here"), severity="warning")
+                self.notify(self.tr("scan.command_not_here"), severity="warning")
             elif self.check_action(action, ()):
                 await self.run_action(action)
             else:
                 self.app.bell()
-                self.notify(self.tr("scan.not_here"), severity="warning")
+                self.notify(self.tr("scan.command_not_here"), severity="warning")
         elif isinstance(meaning, MaterialLabel):
             summary = " ".join(filter(None, (meaning.part or meaning.gtin, meaning.lot)))
             self.notify(self.tr("scan.material", summary=summary))
@@ -294,7 +298,7 @@ class HomeScreen(StationScreen):
 
     @work(thread=True, exit_on_error=False, group="print")
     def _reprint_last(self, reason: ReprintReason) -> None:
-        last = self._printing.last_printed()
+        last = self._printing.last_printed(self.user)
         if last is None:
             self.post_message(self.Notice("reprint.nothing", {}, error=True))
             return

@@ -134,8 +134,13 @@ class LoginScreen(StationScreen):
         if isinstance(meaning, BadgeScan):
             self.badge_entered(meaning.badge)
         elif message.device == KEYBOARD and isinstance(meaning, UnknownScan):
-            # A keyboard-wedge badge reader types card ids that look like nothing else.
-            self.badge_entered(message.scan.text.strip())
+            # A keyboard-wedge badge reader types card ids that look like nothing else; they
+            # are read as the badge reader's format, as a serial reader's would be.
+            read = normalise_badge(message.scan.text, self._badge_format)
+            if isinstance(read, BadgeRejected):
+                self.say(self.tr("scan.bad_badge", reason=read.reason), error=True)
+            else:
+                self.badge_entered(read.value)
         else:
             self.say(self.tr("scan.badge_first"), error=True)
 

@@ -9,10 +9,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from kiosk.i18n import Translator
+from screens.scan_arrived import ScanArrived
 from screens.widgets.scan_input import ScanInput
 
 
 class TextPrompt(ModalScreen[str | None]):
+    ACCEPTS_SCANS = True  # a scanned serial number answers it like a typed one
     BINDINGS = [Binding("escape", "cancel", "key.cancel")]
     DEFAULT_CSS = """
     TextPrompt { align: center middle; }
@@ -38,6 +40,10 @@ class TextPrompt(ModalScreen[str | None]):
         event.stop()
         if event.value.strip():
             self.dismiss(event.value.strip())
+
+    def on_scan_arrived(self, message: ScanArrived) -> None:
+        if message.scan.text.strip():
+            self.dismiss(message.scan.text.strip())
 
     def action_cancel(self) -> None:
         self.dismiss(None)

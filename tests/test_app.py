@@ -173,7 +173,7 @@ async def test_start_pause_resume_from_the_keys(
         )
         await pilot.press("f3")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
-        await pilot.press("2")  # material shortage
+        await pilot.press("2", "enter")  # material shortage
         await wait_for(pilot, lambda: operation_status(services, first) is OperationStatus.PAUSED)
         [paused] = events_of(services, "operation.paused")
         assert json.loads(paused.payload)["reason"] == "material_shortage"

@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 import os
 import pty
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import Input
 
 from kiosk.app import KioskApp
 from kiosk.config import load_config
 from kiosk.services import Services
 from screens.home import HomeScreen
+from screens.pin_prompt import PinPrompt
 from tests.fakes import FakeClock
 from tests.test_app import events_of, login_message, wait_for
 
@@ -151,4 +154,38 @@ async def test_wedge_label_scan_on_home_is_named_not_typed(wedge_app: KioskApp) 
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
         await pilot.press(*"SN12345678", "enter")
         await wait_for(pilot, lambda: notified(app, "Serial number scanned: SN12345678"))
-        assert app.login.query_one("#badge", Input).value == ""
+
+
+async def test_wedge_gs1_scan_keeps_its_group_separators(wedge_app: KioskApp) -> None:
+    app = wedge_app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.services is not None)
+        await pilot.press(*"E1003", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        # What a wedge scanner types for ]C1 01 GTIN <GS> 10 LOT42: GS arrives as a control key.
+        start = time.monotonic()
+        data = "]C10109506000134352\x1d10LOT42"
+        for n, char in enumerate(data):
+            key = "ctrl+right_square_bracket" if char == "\x1d" else char
+            event = events.Key(key, char)
+            event.time = start + n * 0.002
+            assert not app._wedge_scanned(event)
+        enter = events.Key("enter", "\r")
+        enter.time = start + len(data) * 0.002
+        assert app._wedge_scanned(enter)
+        await wait_for(pilot, lambda: notified(app, "Material label scanned: 09506000134352 LOT42"))
+
+
+async def test_a_scan_at_the_pin_prompt_is_refused_not_taken_as_a_pin(
+    wedge_app: KioskApp, services: Services
+) -> None:
+    app = wedge_app
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: app.services is not None)
+        await pilot.press(*"E1009", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PinPrompt))
+        await pilot.press(*"E1001", "enter")  # a second badge, scanned too soon
+        await wait_for(pilot, lambda: notified(app, "A scan is not taken here"))
+        assert isinstance(app.screen, PinPrompt)
+        assert app.screen.query_one(Input).value == ""
+        assert events_of(services, "auth.login_failed") == []

@@ -63,13 +63,17 @@ def test_an_offline_printer_delays_the_job_and_keeps_it(
 
 
 def test_printed_jobs_leave_the_queue_with_an_event(services: Services) -> None:
-    job_id = services.printing.enqueue(LABEL, operator(services))
+    who = operator(services)
+    job_id = services.printing.enqueue(LABEL, who)
     services.printing.printed(job_id)
     services.printing.printed(job_id)  # a second report changes nothing
     assert services.printing.due() == [] and services.printing.waiting() == 0
     assert [e.type for e in label_events(services)] == ["label.queued", "label.printed"]
-    last = services.printing.last_printed()
+    last = services.printing.last_printed(who)
     assert last is not None and last.job_id == job_id
+    somebody_else = services.auth.badge("E1002").user
+    assert somebody_else is not None
+    assert services.printing.last_printed(somebody_else) is None
 
 
 def test_a_reprint_is_a_new_job_with_its_reason(services: Services) -> None:
@@ -79,9 +83,30 @@ def test_a_reprint_is_a_new_job_with_its_reason(services: Services) -> None:
     services.printing.printed(first)
     second = services.printing.reprint(first, who, ReprintReason.DAMAGED)
     assert second != first
-    reprint = label_events(services)[-1]
-    assert reprint.type == "label.reprint"
+    services.printing.printed(second)
+    third = services.printing.reprint(second, who, ReprintReason.LOST)
+    assert json.loads(label_events(services)[-1].payload)["reprint_of"] == first
+    services.printing.printed(third)
+    reprint = next(e for e in label_events(services) if e.type == "label.reprint")
     payload = json.loads(reprint.payload)
     assert (payload["reprint_of"], payload["reason"]) == (first, "damaged")
-    [due] = services.printing.due()
-    assert (due.job_id, due.label) == (second, box)
+    assert json.loads(reprint.payload)["label"]["serials"] == ["SN1", "SN2"]
+
+
+def test_labels_go_out_in_order_behind_a_failed_one(services: Services, clock: FakeClock) -> None:
+    who = operator(services)
+    first = services.printing.enqueue(LABEL, who)
+    services.printing.failed(first, "connection refused")
+    second = services.printing.enqueue(LABEL, who)  # queued during the outage
+    assert services.printing.due() == []  # it waits behind the first, not before it
+    clock.advance(2)
+    assert [j.job_id for j in services.printing.due()] == [first, second]
+
+
+def test_a_label_that_cannot_be_rendered_leaves_the_queue_on_record(services: Services) -> None:
+    job_id = services.printing.enqueue(LABEL, operator(services))
+    services.printing.unprintable(job_id, "serial is not printable ASCII")
+    assert services.printing.waiting() == 0
+    failed = label_events(services)[-1]
+    assert failed.type == "label.failed"
+    assert json.loads(failed.payload)["error"] == "serial is not printable ASCII"
