@@ -81,3 +81,33 @@ async def test_label_waits_for_an_offline_printer_then_prints(
         with services.store.read() as session:
             reprint = session.exec(select(Event).where(Event.type == "label.reprint")).one()
         assert json.loads(reprint.payload)["reason"] == "damaged"
+
+
+async def test_the_printed_pdf_carries_the_serial_that_was_recorded(
+    tmp_path: Path, clock: FakeClock, services: Services
+) -> None:
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    path = tmp_path / "kiosk.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + f'\n[devices.printer]\nkind = "folder"\ntarget = "{labels}"\nformat = "pdf"\n',
+        encoding="utf-8",
+    )
+    app = KioskApp(load_config(path), clock, lambda: services, print_seconds=0.05)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, app, "E1003")
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
+        await type_and_enter(pilot, "SN2611000777")
+        await wait_for(pilot, lambda: label_events(services) == ["label.queued", "label.printed"])
+    with services.store.read() as session:
+        queued = session.exec(select(Event).where(Event.type == "label.queued")).one()
+    recorded = json.loads(queued.payload)["label"]["serial"]
+    [pdf] = labels.iterdir()
+    page = pdfium.PdfDocument(pdf.read_bytes())[0]
+    decoded = {code.text for code in zxingcpp.read_barcodes(page.render(scale=300 / 72).to_pil())}
+    assert decoded == {recorded} == {"SN2611000777"}  # Code 128 and QR both carry it
