@@ -317,24 +317,15 @@ class KioskApp(App[None]):
 
     @work(thread=True, exit_on_error=False, group="print-queue")
     def _send_labels(self) -> None:
-        from devices.labels.transports import PrinterUnavailable
-        from kiosk.label_printer import print_label
+        from kiosk.label_printer import send_due
 
         assert self.services is not None
-        queue = self.services.printing
-        for job in queue.due():
-            try:
-                print_label(job.label, self.config.devices.printer, job.job_id)
-            except PrinterUnavailable as exc:
-                queue.failed(job.job_id, exc.reason)
-                self.post_message(self.PrinterTrouble(exc.reason, queue.waiting()))
-                return
-            except ValueError as exc:  # this label cannot be rendered: it must not block others
-                queue.unprintable(job.job_id, str(exc))
-                continue
-            # Sent, then recorded: if recording fails the label is sent again (at least once).
-            queue.printed(job.job_id)
-            self.post_message(self.LabelPrinted())
+        send_due(
+            self.services.printing,
+            self.config.devices.printer,
+            lambda: self.post_message(self.LabelPrinted()),
+            lambda reason, waiting: self.post_message(self.PrinterTrouble(reason, waiting)),
+        )
 
     def on_kiosk_app_printer_trouble(self, message: PrinterTrouble) -> None:
         if not self._printer_down:  # told once per outage, not at every retry

@@ -1,7 +1,8 @@
-"""Sends one label to the printer kiosk.toml names, in the format that printer takes."""
+"""Sends labels to the printer kiosk.toml names, in the format that printer takes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from devices.labels.pdf import render_pdf
@@ -15,6 +16,7 @@ from devices.labels.transports import (
 )
 from devices.labels.zpl import render_zpl
 from kiosk.config import PrinterDevice
+from kiosk.print_queue import PrintQueue
 
 _TIMEOUT = 5.0
 
@@ -36,3 +38,28 @@ def print_label(label: Label, printer: PrinterDevice, job_id: str) -> None:
         save_to_folder(Path(printer.target), f"{job_id}.{printer.format}", data)
     else:
         raise PrinterUnavailable("no label printer is configured")
+
+
+def send_due(
+    queue: PrintQueue,
+    printer: PrinterDevice,
+    on_printed: Callable[[], object],
+    on_trouble: Callable[[str, int], object],
+) -> None:
+    """Send what the queue has due, in order; stop at the first job the printer refuses.
+
+    Blocking (run it off the event loop). A label is sent, then recorded: if recording
+    fails it is sent again later, so delivery is at least once, never lost.
+    """
+    for job in queue.due():
+        try:
+            print_label(job.label, printer, job.job_id)
+        except PrinterUnavailable as exc:
+            queue.failed(job.job_id, exc.reason)
+            on_trouble(exc.reason, queue.waiting())
+            return
+        except ValueError as exc:  # this label cannot be rendered: it must not block others
+            queue.unprintable(job.job_id, str(exc))
+            continue
+        queue.printed(job.job_id)
+        on_printed()
