@@ -232,11 +232,14 @@ class KioskApp(App[None]):
     def on_kiosk_app_device_changed(self, message: DeviceChanged) -> None:
         tr = self._tr_now()
         device = tr(f"device.{message.device}")
-        key = f"device.{message.state.value}"
-        connected = message.state is DeviceState.CONNECTED
-        if not connected:
-            self.bell()
-        self.notify(tr(key, device=device), severity="information" if connected else "error")
+        text = tr(f"device.{message.state.value}", device=device)
+        if message.state is DeviceState.RECONNECTING:
+            self.bell()  # it was working and is gone: the operator must know now
+            self.notify(text, severity="error", timeout=10)
+        elif message.state is DeviceState.ABSENT:
+            self.notify(text, severity="warning")  # never seen yet: not yet plugged in
+        else:
+            self.notify(text)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="open")
     def _open(self) -> None:
