@@ -92,10 +92,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             link = args.link or demo_port(args.data_dir, args.device)
             return _simulate(args.device, link, args.suffix)
         if args.command == "demo":
-            from kiosk.demo import prepare_demo
+            from kiosk.demo import prepare_demo, start_demo_printer
 
             config = prepare_demo(args.data_dir, SystemClock(), reset=args.reset)
+            printer, config = start_demo_printer(config)
             print(f"demo station in {args.data_dir}", file=sys.stderr)
+            try:
+                return _run(config)
+            finally:
+                printer.stop()
         else:
             config = load_config(args.config)
     except ConfigError as exc:

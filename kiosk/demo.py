@@ -6,6 +6,9 @@ import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import msgspec
+
+from devices.printer_sim import PrinterSimulator
 from kiosk.clock import Clock
 from kiosk.config import StationConfig, load_config
 from kiosk.demo_data import DEMO_BADGES, DEMO_STATION_ID, DEMO_WORK_CENTERS, seed_demo
@@ -39,15 +42,40 @@ kind = "serial"
 port = "badge.tty"
 badge_format = "text"
 
+# A Zebra-style label printer on loopback, simulated by `kiosk demo` itself; it keeps each
+# label it receives in labels/.
 [devices.printer]
-kind = "folder"
-target = "labels"
+kind = "zpl_tcp"
+target = "127.0.0.1:{printer_port}"
 """
 
 
 # What `kiosk demo` creates in its folder, and so all that --reset may delete.
 _DEMO_FILES = ("kiosk.toml", "station.db", "station.db-wal", "station.db-shm")
 _DEMO_FOLDERS = ("labels",)
+
+
+DEMO_PRINTER_PORT = 9100
+
+
+def start_demo_printer(config: StationConfig) -> tuple[PrinterSimulator, StationConfig]:
+    """The demo's label printer; on another port (and so configured) when 9100 is taken."""
+    labels = config.database.path.parent / "labels"
+    labels.mkdir(exist_ok=True)
+    printer = PrinterSimulator(port=DEMO_PRINTER_PORT, folder=labels)
+    try:
+        printer.start()
+    except OSError:
+        printer = PrinterSimulator(folder=labels)
+        printer.start()
+    target = f"127.0.0.1:{printer.port}"
+    if config.devices.printer.target == target:
+        return printer, config
+    replace = msgspec.structs.replace
+    devices = replace(
+        config.devices, printer=replace(config.devices.printer, kind="zpl_tcp", target=target)
+    )
+    return printer, replace(config, devices=devices)
 
 
 def demo_port(data_dir: Path, device: str) -> Path:
@@ -67,7 +95,10 @@ def prepare_demo(data_dir: Path, clock: Clock, reset: bool = False) -> StationCo
         (data_dir / "labels").mkdir(parents=True, exist_ok=True)
         work_centers = ", ".join(f'"{code}"' for code in DEMO_WORK_CENTERS)
         config_path.write_text(
-            _CONFIG.format(station=DEMO_STATION_ID, work_centers=work_centers), encoding="utf-8"
+            _CONFIG.format(
+                station=DEMO_STATION_ID, work_centers=work_centers, printer_port=DEMO_PRINTER_PORT
+            ),
+            encoding="utf-8",
         )
     config = load_config(config_path)
     if not config.database.path.exists():

@@ -307,3 +307,34 @@ def test_demo_reset_deletes_only_what_the_demo_made(tmp_path: Path) -> None:
     prepare_demo(folder, FakeClock(), reset=True)
     assert mine.read_text(encoding="utf-8") == "keep me"
     assert (folder / "station.db").exists()
+
+
+def test_the_demo_printer_is_a_simulated_zpl_printer_keeping_labels(tmp_path: Path) -> None:
+    import socket
+
+    from devices.labels.transports import send_tcp
+    from kiosk.demo import DEMO_PRINTER_PORT, start_demo_printer
+
+    config = prepare_demo(tmp_path / "demo", FakeClock())
+    assert config.devices.printer.kind == "zpl_tcp"
+    # Whoever holds the usual port (another demo, a real service), the demo still prints.
+    holder = socket.socket()
+    try:
+        holder.bind(("127.0.0.1", DEMO_PRINTER_PORT))
+        holder.listen()
+    except OSError:
+        pass  # already taken by something else: the same case
+    try:
+        printer, running = start_demo_printer(config)
+    finally:
+        holder.close()
+    try:
+        host, _, port = running.devices.printer.target.rpartition(":")
+        assert (host, int(port)) == ("127.0.0.1", printer.port) != ("127.0.0.1", DEMO_PRINTER_PORT)
+        send_tcp(host, int(port), b"^XA^FDdemo^FS^XZ", timeout=5)
+        assert printer.wait_for_jobs(1, timeout=5) == [b"^XA^FDdemo^FS^XZ"]
+        assert [p.read_bytes() for p in (tmp_path / "demo" / "labels").iterdir()] == [
+            b"^XA^FDdemo^FS^XZ"
+        ]
+    finally:
+        printer.stop()

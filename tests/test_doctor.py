@@ -71,12 +71,17 @@ def test_a_label_folder_that_is_a_file_fails(tmp_path: Path) -> None:
     assert check_of(path, "printer").verdict is Verdict.FAIL
 
 
-def test_the_demo_label_folder_is_found_from_any_current_folder(
+def test_a_relative_label_folder_is_found_from_any_current_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    prepare_demo(tmp_path / "demo", FakeClock())
-    monkeypatch.chdir(tmp_path)
-    assert check_of(tmp_path / "demo" / "kiosk.toml", "printer").verdict is Verdict.OK
+    station = tmp_path / "station"
+    station.mkdir()
+    (station / "labels").mkdir()
+    path = config_with(station, '[devices.printer]\nkind = "folder"\ntarget = "labels"\n')
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert check_of(path, "printer").verdict is Verdict.OK
 
 
 # Printer: ZPL over TCP ----------
