@@ -365,17 +365,18 @@ class KioskApp(App[None]):
                 self.exit()
             return
 
-        from screens.badge_prompt import BadgePrompt
         from screens.pin_prompt import PinPrompt
+        from screens.text_prompt import TextPrompt
 
-        if isinstance(self.screen, BadgePrompt | PinPrompt):
+        if isinstance(self.screen, TextPrompt | PinPrompt):
             return  # already asking
 
         def badge_given(badge: str | None) -> None:
             if badge is not None:
                 self._authorize_close(badge, None)
 
-        self.push_screen(BadgePrompt(self.tr, "close.title", "close.placeholder"), badge_given)
+        prompt = TextPrompt(self.tr, "close.title", "close.placeholder", masked=True)
+        self.push_screen(prompt, badge_given)
 
     def _open_workers_running(self) -> bool:
         return any(w.group == "open" and w.is_running for w in self.workers)

@@ -1,4 +1,4 @@
-"""Asks for one line of text (a serial number, a note): Enter answers, Escape cancels."""
+"""Asks for one line: a serial number, or (masked) a badge. Enter answers, Escape cancels."""
 
 from __future__ import annotations
 
@@ -25,16 +25,19 @@ class TextPrompt(ModalScreen[str | None]):
     TextPrompt Label { width: 100%; text-style: bold; }
     """
 
-    def __init__(self, tr: Translator, title_key: str, placeholder_key: str) -> None:
+    def __init__(
+        self, tr: Translator, title_key: str, placeholder_key: str, masked: bool = False
+    ) -> None:
         super().__init__()
         self._tr = tr
         self._title_key = title_key
         self._placeholder_key = placeholder_key
+        self._masked = masked
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self._tr(self._title_key))
-            yield ScanInput(placeholder=self._tr(self._placeholder_key))
+            yield ScanInput(password=self._masked, placeholder=self._tr(self._placeholder_key))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -18,10 +18,10 @@ from kiosk.identity import SignedIn
 from kiosk.services import Services
 from kiosk.store.models import Event, Operation
 from kiosk.work import OperationStatus, Task
-from screens.badge_prompt import BadgePrompt
 from screens.choice_prompt import ChoicePrompt
 from screens.home import HomeScreen
 from screens.pin_prompt import PinPrompt
+from screens.text_prompt import TextPrompt
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.station_header import StationHeader
 from screens.widgets.task_detail import TaskDetailPane
@@ -243,14 +243,14 @@ async def test_quit_keys_need_an_admin(app: KioskApp, clock: FakeClock, services
     async with app.run_test() as pilot:
         await wait_for(pilot, lambda: app.services is not None)
         await pilot.press("ctrl+q")
-        await wait_for(pilot, lambda: isinstance(app.screen, BadgePrompt))
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
         await type_and_enter(pilot, "E1001")  # an operator may not close the terminal
         await wait_for(
             pilot, lambda: any("may not do this" in str(n.message) for n in app._notifications)
         )
         assert app.is_running
         await pilot.press("ctrl+c")
-        await wait_for(pilot, lambda: isinstance(app.screen, BadgePrompt))
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
         await type_and_enter(pilot, "E1012")
         await wait_for(pilot, lambda: isinstance(app.screen, PinPrompt))
         await type_and_enter(pilot, "9021")
@@ -333,9 +333,9 @@ async def test_closing_the_terminal_is_recorded_with_the_logout(
     async with app.run_test() as pilot:
         await sign_in(pilot, app, "E1001")
         await pilot.press("ctrl+q")
-        await wait_for(pilot, lambda: isinstance(app.screen, BadgePrompt))
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
         await pilot.press("ctrl+q")  # a second press does not stack another prompt
-        assert sum(isinstance(s, BadgePrompt) for s in app.screen_stack) == 1
+        assert sum(isinstance(s, TextPrompt) for s in app.screen_stack) == 1
         await type_and_enter(pilot, "E1012")
         await wait_for(pilot, lambda: isinstance(app.screen, PinPrompt))
         await type_and_enter(pilot, "9021")
