@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from devices.symbology import split_symbology
 from kiosk.barcodes.formats import BarcodeSection, compiled
 from kiosk.barcodes.gs1 import read_gs1, read_gtin, read_unmarked_gs1
 from kiosk.barcodes.scans import (
@@ -18,7 +19,7 @@ from kiosk.barcodes.scans import (
     quoted,
 )
 from kiosk.barcodes.supplier import read_supplier
-from kiosk.barcodes.symbology import GS, GS1_SYMBOLOGIES, GTIN_SYMBOLOGIES, split_symbology
+from kiosk.barcodes.symbology import GS, GS1_SYMBOLOGIES, GTIN_SYMBOLOGIES
 
 __all__ = [
     "BadgeScan",
@@ -52,10 +53,9 @@ def interpret(text: str, symbology: str | None, section: BarcodeSection) -> Scan
     if len(text) > MAX_SCAN_LENGTH:
         return UnknownScan(f"scan too long ({len(text)} characters)")
     data = text.strip(_EDGES)
-    if symbology:  # the device layer has read and removed it already
-        code = symbology.removeprefix("]")
-    else:
-        code, data = split_symbology(data)
+    if symbology is None:  # not read by a device (typed, or `kiosk barcode explain`)
+        symbology, data = split_symbology(data)
+    code = (symbology or "").removeprefix("]")
     if not data:
         return UnknownScan("empty scan")
     command = _command(data, section.command_prefix)
