@@ -70,6 +70,14 @@ def _parser() -> argparse.ArgumentParser:
         "--port", type=int, default=9100, help="printer: loopback TCP port (default 9100)"
     )
     sim.add_argument("--folder", type=Path, help="printer: also save each job in this folder")
+    commands.add_parser(
+        "hub", help="serve and administer the central hub (kiosk hub --help)", add_help=False
+    ).add_argument("hub_args", nargs=argparse.REMAINDER)
+    sync = commands.add_parser("sync", help="sync this station with the hub from the shell")
+    sync.add_argument(
+        "--config", type=Path, default=Path(os.environ.get("KIOSK_CONFIG", "kiosk.toml"))
+    )
+    sync.add_argument("--once", action="store_true", help="one round, then exit")
     doctor = commands.add_parser("doctor", help="check config, database, devices and hub")
     doctor.add_argument(
         "--config", type=Path, default=Path(os.environ.get("KIOSK_CONFIG", "kiosk.toml"))
@@ -79,7 +87,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "hub":
+        from hub.cli import main as hub_main
+
+        return hub_main(args.hub_args)
     try:
+        if args.command == "sync":
+            return _sync(load_config(args.config), args.once)
         if args.command == "doctor":
             return _doctor(args.config)
         if args.command == "barcode":
@@ -117,6 +131,48 @@ def _run(config: StationConfig) -> int:
 
     create_app(config, SystemClock()).run()
     return 0
+
+
+def _sync(config: StationConfig, once: bool) -> int:
+    """Sync from the shell: one round, or rounds until interrupted, with progress."""
+    import time
+
+    from kiosk.store.database import open_store
+    from sync.client import HubUnreachable, SyncClient, SyncRefused
+
+    if not config.hub.url:
+        print("kiosk sync: no [hub] url in the configuration", file=sys.stderr)
+        return 2
+    store = open_store(config.database.path, config.station.id, SystemClock())
+    client = SyncClient(store, config.hub, SystemClock())
+
+    def progress(done: int, total: int) -> None:
+        print(f"\rpulling: {done} of {total} changes", end="", file=sys.stderr, flush=True)
+
+    try:
+        while True:
+            try:
+                report = client.sync_once(progress)
+                print(
+                    f"\npushed {report.pushed} events, pulled {report.pulled} changes", flush=True
+                )
+                if report.blocked:
+                    print(f"pushing stopped: {report.blocked}", file=sys.stderr)
+            except HubUnreachable as exc:
+                print(f"hub unreachable: {exc}", file=sys.stderr, flush=True)
+                if once:
+                    return 1
+            except SyncRefused as exc:
+                print(f"hub refused: {exc.detail}", file=sys.stderr)
+                return 1
+            if once:
+                return 0
+            time.sleep(config.hub.sync_seconds)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        client.close()
+        store.close()
 
 
 def _explain(data: str, as_json: bool, config_path: Path) -> int:

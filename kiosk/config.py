@@ -52,6 +52,10 @@ class HubSection(_Section, frozen=True):
     url: str = ""
     token: str = ""
     timeout_seconds: Annotated[float, Meta(gt=0, le=60)] = 3.0
+    # PEM file of the CA that signed the hub's certificate; empty uses the system's store.
+    ca_file: str = ""
+    sync_seconds: Annotated[float, Meta(ge=1, le=3600)] = 10.0
+    batch_size: Annotated[int, Meta(ge=1, le=1000)] = 500
 
 
 class SecuritySection(_Section, frozen=True):
@@ -177,7 +181,11 @@ def _beside(config: StationConfig, path: Path) -> StationConfig:
         if device.kind == "serial" and device.port
     }
     devices = replace(config.devices, printer=printer, **ports)
-    hub = replace(config.hub, url=config.hub.url.rstrip("/"))
+    hub = replace(
+        config.hub,
+        url=config.hub.url.rstrip("/"),
+        ca_file=str(base / config.hub.ca_file) if config.hub.ca_file else "",
+    )
     return replace(config, database=database, devices=devices, hub=hub, source=path)
 
 

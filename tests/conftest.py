@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -10,6 +11,7 @@ from kiosk.config import StationConfig, load_config
 from kiosk.demo_data import DEMO_STATION_ID, DEMO_WORK_CENTERS, seed_demo
 from kiosk.services import Services, open_services
 from tests.fakes import FakeClock
+from tests.postgres import PG_ROOT, PostgresServer, find_bin_dir
 
 TODAY = date(2026, 11, 25)
 
@@ -63,3 +65,40 @@ def services(config: StationConfig, clock: FakeClock) -> Iterator[Services]:
     seed_demo(opened.store, TODAY)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL server for the run, started only if a test asks for it."""
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        # A failure, never a skip: a missing server must not pass CI by testing nothing.
+        pytest.fail(
+            f"PostgreSQL server binaries not found ({PG_ROOT}/*/bin/initdb): "
+            "run `./dev test`, which installs Debian's postgresql package",
+            pytrace=False,
+        )
+    server = PostgresServer.start(bin_dir)
+    yield server
+    server.stop()
+
+
+_database_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """A fresh, empty database for this test; its SQLAlchemy URL."""
+    name = f"test_{next(_database_numbers)}"
+    yield postgres_server.create_database(name)
+    postgres_server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def hub_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The hub's database URL, once per engine the hub runs on."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'hub.db'}"
+    # Looked up lazily, so the SQLite runs never start a server.
+    url: str = request.getfixturevalue("postgres_url")
+    return url

@@ -115,6 +115,10 @@ class Event(SQLModel, table=True):
     mono_ns: int
     boot_id: str
     synced_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    # The hub's answer: accepted, flagged (recorded, for a team lead to look at) or rejected.
+    sync_status: str | None = Field(default=None, sa_type=String(16), index=True)
+    sync_reason: str = ""
+    sync_detail: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
 class StationMeta(SQLModel, table=True):
@@ -140,3 +144,20 @@ class PrintJob(SQLModel, table=True):
     printed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reprint_of: str | None = None
     user_id: str | None = None
+
+
+class ReferenceRecord(SQLModel, table=True):
+    """Hub data the station keeps but has no table for yet (equipment, inspection plans)."""
+
+    __tablename__ = "reference_record"
+    entity: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)
+    data: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class ResyncSeen(SQLModel, table=True):
+    """Rows received during a full resync; what was not received is dropped at its end."""
+
+    __tablename__ = "resync_seen"
+    entity: str = Field(primary_key=True)
+    row_key: str = Field(primary_key=True)

@@ -1,0 +1,213 @@
+"""The hub's HTTP API (FastAPI). Stateless: every request reads and writes the database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import Body, Depends, FastAPI, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+
+from hub import admin, reads
+from hub.auth import is_admin_token, station_for_token
+from hub.pull import pull
+from hub.push import EpochConflict, apply_push
+from hub.rules import StationScope
+from sync.protocol import (
+    HELLO_PATH,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    PULL_PATH,
+    PUSH_PATH,
+    ErrorBody,
+    ErrorCode,
+    HelloResponse,
+    PullRequest,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
+
+
+class HubError(Exception):
+    def __init__(self, status: int, code: ErrorCode, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.body = ErrorBody(error=code, detail=detail)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody, "description": text}
+    for code, text in (
+        (400, "Malformed request"),
+        (401, "Missing or unknown token"),
+        (403, "Not allowed for this token"),
+        (409, "Protocol mismatch, or a station database waiting for an admin"),
+    )
+}
+
+_bearer = HTTPBearer(auto_error=False, description="A station token, or an admin token")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def _check_protocol(version: int) -> None:
+    if version != PROTOCOL_VERSION:
+        raise HubError(
+            409,
+            ErrorCode.PROTOCOL_MISMATCH,
+            f"the station speaks sync protocol {version}, this hub speaks {PROTOCOL_VERSION}: "
+            "update the older of the two",
+        )
+
+
+def _engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def _station_scope(
+    request: Request,
+    credentials: Credentials,
+    protocol: Annotated[int | None, Header(alias=PROTOCOL_HEADER)] = None,
+) -> StationScope:
+    scope = station_for_token(_engine(request), credentials.credentials) if credentials else None
+    if scope is None:
+        raise HubError(
+            401, ErrorCode.UNAUTHORIZED, "a station token is needed (kiosk hub add-station)"
+        )
+    if protocol is not None:
+        _check_protocol(protocol)
+    return scope
+
+
+def _require_admin(request: Request, credentials: Credentials) -> None:
+    if credentials is None or not is_admin_token(_engine(request), credentials.credentials):
+        raise HubError(
+            401, ErrorCode.UNAUTHORIZED, "an admin token is needed (kiosk hub admin-token)"
+        )
+
+
+AsStation = Annotated[StationScope, Depends(_station_scope)]
+_as_admin = Depends(_require_admin)
+
+
+def create_hub_app(engine: Engine, now: Callable[[], datetime] = _utc_now) -> FastAPI:
+    app = FastAPI(title="kiosk hub", version=str(PROTOCOL_VERSION), responses=_ERRORS)
+    app.state.engine = engine
+
+    @app.exception_handler(HubError)
+    async def _hub_error(_request: Request, exc: HubError) -> JSONResponse:
+        headers = {PROTOCOL_HEADER: str(PROTOCOL_VERSION)}
+        if exc.status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
+        return JSONResponse(
+            exc.body.model_dump(mode="json"), status_code=exc.status, headers=headers
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        body = ErrorBody(error=ErrorCode.BAD_REQUEST, detail=f"{where}: {first.get('msg')}")
+        return JSONResponse(body.model_dump(mode="json"), status_code=400)
+
+    def own(scope: StationScope, station_id: str, version: int) -> None:
+        _check_protocol(version)
+        if station_id != scope.station_id:
+            raise HubError(
+                403,
+                ErrorCode.WRONG_STATION,
+                f"this token belongs to station {scope.station_id}, not {station_id}",
+            )
+
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "protocol": PROTOCOL_VERSION}
+
+    @app.post(HELLO_PATH)
+    def hello(scope: AsStation) -> HelloResponse:
+        return HelloResponse(
+            hub_time=now(), station_id=scope.station_id, work_centers=sorted(scope.work_centers)
+        )
+
+    @app.post(PUSH_PATH)
+    def push(scope: AsStation, request: PushRequest) -> PushResponse:
+        own(scope, request.station_id, request.protocol)
+        try:
+            return apply_push(engine, scope, request, now())
+        except EpochConflict as exc:
+            raise HubError(409, ErrorCode.EPOCH_CONFLICT, str(exc)) from None
+
+    @app.post(PULL_PATH)
+    def pull_changes(scope: AsStation, request: PullRequest) -> PullResponse:
+        own(scope, request.station_id, request.protocol)
+        with engine.connect() as conn:
+            return pull(conn, scope, request, now())
+
+    @app.post("/v1/admin/import", dependencies=[_as_admin])
+    def import_data(document: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+        # Loaded on first use: most hub processes only ever serve stations.
+        from hub.importer import ImportProblems, apply_import, parse_import_json
+
+        try:
+            summary = apply_import(engine, parse_import_json(document), now())
+        except ImportProblems as exc:
+            raise HubError(400, ErrorCode.BAD_REQUEST, "\n".join(exc.problems)) from None
+        return {"rows": summary.rows, "changed": summary.changed, "by_entity": summary.by_entity}
+
+    @app.get("/v1/admin/stations", dependencies=[_as_admin])
+    def list_stations() -> list[dict[str, Any]]:
+        return admin.stations(engine)
+
+    @app.post("/v1/admin/stations/{station_id}/accept-epoch", dependencies=[_as_admin])
+    def accept_epoch(station_id: str, epoch: Annotated[str, Query(min_length=1)]) -> dict[str, str]:
+        try:
+            return {"result": admin.accept_epoch(engine, station_id, epoch)}
+        except admin.AdminError as exc:
+            raise HubError(400, ErrorCode.BAD_REQUEST, str(exc)) from None
+
+    @app.get("/v1/admin/stations/{station_id}/events", dependencies=[_as_admin])
+    def station_events(
+        station_id: str,
+        after: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+    ) -> list[dict[str, Any]]:
+        with engine.connect() as conn:
+            return reads.station_events(conn, station_id, after, limit)
+
+    @app.get("/v1/admin/events/flagged", dependencies=[_as_admin])
+    def flagged(
+        after: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=5000)] = 1000
+    ) -> list[dict[str, Any]]:
+        with engine.connect() as conn:
+            return reads.flagged_events(conn, after, limit)
+
+    @app.get("/v1/admin/operations/{operation_id}/reports", dependencies=[_as_admin])
+    def operation_reports(operation_id: str) -> dict[str, Any]:
+        with engine.connect() as conn:
+            return reads.operation_reports(conn, operation_id)
+
+    @app.get("/v1/admin/serials/{sn}/genealogy", dependencies=[_as_admin])
+    def genealogy(sn: str) -> dict[str, Any]:
+        with engine.connect() as conn:
+            return reads.serial_genealogy(conn, sn)
+
+    @app.get("/v1/admin/lots/{lot_no}/where-used", dependencies=[_as_admin])
+    def where_used(lot_no: str) -> dict[str, Any]:
+        with engine.connect() as conn:
+            return reads.lot_where_used(conn, lot_no)
+
+    @app.get("/v1/admin/exceptions/open", dependencies=[_as_admin])
+    def exceptions_open() -> list[dict[str, Any]]:
+        with engine.connect() as conn:
+            return reads.open_exceptions(conn)
+
+    return app

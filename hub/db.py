@@ -1,0 +1,104 @@
+"""Opening the hub database by SQLAlchemy URL: a SQLite file or PostgreSQL."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, insert, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from hub.tables import HUB_SCHEMA_VERSION, change_counter, hub_meta, metadata
+
+_WRITE = "hub_write"
+
+
+class HubDatabaseError(Exception):
+    """The hub cannot use the database it was given; the message says why."""
+
+
+def normalize_url(url: str) -> str:
+    """A plain path means a SQLite file; `postgresql://` means the psycopg 3 driver."""
+    if "://" not in url:
+        return f"sqlite:///{Path(url).resolve()}"
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def open_hub_db(url: str, create: bool = True) -> Engine:
+    """Connect, create the tables when missing, and check the schema version."""
+    try:
+        parsed = make_url(normalize_url(url))
+    except ArgumentError as exc:
+        raise HubDatabaseError(f"not a database URL: {url!r} ({exc})") from None
+    if parsed.get_backend_name() == "sqlite":
+        engine = _sqlite_engine(parsed.render_as_string(hide_password=False))
+    else:
+        engine = create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    try:
+        if create:
+            metadata.create_all(engine)
+        _check_version(engine)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise HubDatabaseError(f"hub database {parsed!r} cannot be used: {exc}") from None
+    except HubDatabaseError:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        for pragma in (
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA synchronous=FULL",
+            "PRAGMA busy_timeout=30000",
+        ):
+            dbapi_conn.execute(pragma)
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        # Writers take the lock at BEGIN, so two hub processes never interleave a push.
+        immediate = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def write(engine: Engine) -> Iterator[Connection]:
+    """One write transaction, committed on exit (rolled back on an exception)."""
+    with engine.execution_options(**{_WRITE: True}).begin() as conn:
+        yield conn
+
+
+def is_postgres(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+def _check_version(engine: Engine) -> None:
+    with write(engine) as conn:
+        found = conn.execute(
+            select(hub_meta.c.value).where(hub_meta.c.key == "schema_version")
+        ).scalar()
+        if found is None:
+            conn.execute(
+                insert(hub_meta).values(key="schema_version", value=str(HUB_SCHEMA_VERSION))
+            )
+        elif int(found) > HUB_SCHEMA_VERSION:
+            raise HubDatabaseError(
+                f"this hub database was made by a newer hub (schema {found}, "
+                f"this hub knows {HUB_SCHEMA_VERSION}): upgrade the hub program"
+            )
+        if conn.execute(select(change_counter.c.value)).first() is None:
+            conn.execute(insert(change_counter).values(id=1, value=0))

@@ -1,0 +1,239 @@
+"""Applying a station's push: one transaction per batch, idempotent by event id.
+
+The station's last applied sequence (per epoch) is updated in the same transaction as the
+events, so a batch delivered twice applies once and a crash in between loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from hub.db import is_postgres, write
+from hub.rules import StationScope, judge
+from hub.tables import event_ref, hub_event, station, station_epoch
+from sync.events import references
+from sync.protocol import EventResult, EventStatus, OutboxEvent, PushRequest, PushResponse
+
+
+class EpochConflict(Exception):
+    """The station pushed from a database the hub cannot merge without an admin's word."""
+
+
+@dataclass(frozen=True)
+class _Epoch:
+    status: str
+    last_seq: int
+
+
+def apply_push(
+    engine: Engine, scope: StationScope, request: PushRequest, now: datetime
+) -> PushResponse:
+    try:
+        with write(engine) as conn:
+            return _apply(conn, scope, request, now)
+    except _Conflict as conflict:
+        _record_conflict(engine, scope.station_id, request.epoch, conflict, now)
+        raise EpochConflict(conflict.detail) from None
+
+
+class _Conflict(Exception):
+    def __init__(self, seq: int | None, detail: str) -> None:
+        super().__init__(detail)
+        self.seq = seq
+        self.detail = detail
+
+
+def _apply(
+    conn: Connection, scope: StationScope, request: PushRequest, now: datetime
+) -> PushResponse:
+    lock = select(station.c.id).where(station.c.id == scope.station_id)
+    # Two hub processes given the same batch (a retry racing the original) take turns here.
+    conn.execute(lock.with_for_update() if is_postgres(conn) else lock)
+    epoch = _epoch(conn, scope.station_id, request.epoch, now)
+    ids = [event.id for event in request.events]
+    known = (
+        set(conn.execute(select(hub_event.c.id).where(hub_event.c.id.in_(ids))).scalars())
+        if ids
+        else set()
+    )
+    last_seq = epoch.last_seq
+    results: list[EventResult] = []
+    rows: list[dict[str, object]] = []
+    refs: list[tuple[str, list[tuple[str, str]]]] = []
+    for event in sorted(request.events, key=lambda e: e.seq):
+        if event.id in known:
+            results.append(EventResult(id=event.id, seq=event.seq, status=EventStatus.DUPLICATE))
+            continue
+        if event.seq <= last_seq:
+            raise _Conflict(
+                event.seq,
+                f"station {scope.station_id} sent sequence {event.seq} of database "
+                f"{request.epoch} again with a different event (the hub has up to "
+                f"{last_seq}): the station database looks restored from an older copy",
+            )
+        if event.seq > last_seq + 1:
+            results.append(
+                EventResult(
+                    id=event.id,
+                    seq=event.seq,
+                    status=EventStatus.GAP,
+                    detail=f"expected sequence {last_seq + 1}",
+                )
+            )
+            continue
+        verdict = judge(conn, scope, event)
+        rows.append(
+            _row(
+                scope.station_id,
+                request.epoch,
+                event,
+                verdict.status,
+                verdict.reason,
+                verdict.detail,
+                now,
+            )
+        )
+        if verdict.status is not EventStatus.REJECTED:
+            refs.append((event.id, references(event.payload)))
+        results.append(
+            EventResult(
+                id=event.id,
+                seq=event.seq,
+                status=verdict.status,
+                reason=verdict.reason,
+                detail=verdict.detail,
+            )
+        )
+        known.add(event.id)
+        last_seq = event.seq
+    _insert(conn, rows, refs)
+    conn.execute(
+        update(station_epoch)
+        .where(
+            station_epoch.c.station_id == scope.station_id, station_epoch.c.epoch == request.epoch
+        )
+        .values(last_seq=last_seq)
+    )
+    skew_ms = int((request.sent_at - now).total_seconds() * 1000)
+    conn.execute(
+        update(station)
+        .where(station.c.id == scope.station_id)
+        .values(last_seen_at=now.isoformat(), clock_skew_ms=skew_ms)
+    )
+    return PushResponse(hub_time=now, last_seq=last_seq, results=results)
+
+
+def _insert(
+    conn: Connection, rows: list[dict[str, object]], refs: list[tuple[str, list[tuple[str, str]]]]
+) -> None:
+    if not rows:
+        return
+    conn.execute(insert(hub_event), rows)
+    if refs:
+        found = conn.execute(
+            select(hub_event.c.id, hub_event.c.no).where(hub_event.c.id.in_([r[0] for r in refs]))
+        )
+        numbers = {row.id: row.no for row in found}
+        ref_rows = [
+            {"event_no": numbers[event_id], "kind": kind, "value": value}
+            for event_id, pairs in refs
+            for kind, value in pairs
+        ]
+        if ref_rows:
+            conn.execute(insert(event_ref), ref_rows)
+
+
+def _row(
+    station_id: str,
+    epoch: str,
+    event: OutboxEvent,
+    status: EventStatus,
+    reason: str,
+    detail: str,
+    now: datetime,
+) -> dict[str, object]:
+    return {
+        "id": event.id,
+        "station_id": station_id,
+        "epoch": epoch,
+        "seq": event.seq,
+        "type": event.type,
+        "payload": json.dumps(event.payload, ensure_ascii=False, sort_keys=True),
+        "subject_id": event.subject_id,
+        "user_id": event.user_id,
+        "occurred_at": event.occurred_at.isoformat(),
+        "received_at": now.isoformat(),
+        "status": status.value,
+        "reason": reason,
+        "detail": detail,
+    }
+
+
+def _epoch(conn: Connection, station_id: str, epoch: str, now: datetime) -> _Epoch:
+    rows = {
+        row.epoch: row
+        for row in conn.execute(
+            select(station_epoch).where(station_epoch.c.station_id == station_id)
+        )
+    }
+    row = rows.get(epoch)
+    if row is None:
+        if rows:
+            raise _Conflict(
+                None,
+                f"station {station_id} pushed from a new database {epoch}; the hub already "
+                f"has events from {', '.join(sorted(rows))}. An admin must accept it "
+                "(kiosk hub accept-epoch) before its events are merged",
+            )
+        conn.execute(
+            insert(station_epoch).values(
+                station_id=station_id,
+                epoch=epoch,
+                status="active",
+                last_seq=0,
+                conflict_detail="",
+                first_seen_at=now.isoformat(),
+            )
+        )
+        return _Epoch("active", 0)
+    if row.status != "active":
+        raise _Conflict(
+            row.conflict_seq, row.conflict_detail or f"database {epoch} is {row.status}"
+        )
+    return _Epoch(row.status, int(row.last_seq))
+
+
+def _record_conflict(
+    engine: Engine, station_id: str, epoch: str, conflict: _Conflict, now: datetime
+) -> None:
+    """Remember the conflict (its own transaction: the batch itself was rolled back)."""
+    with write(engine) as conn:
+        found = conn.execute(
+            select(station_epoch.c.status).where(
+                station_epoch.c.station_id == station_id, station_epoch.c.epoch == epoch
+            )
+        ).scalar()
+        if found is None:
+            conn.execute(
+                insert(station_epoch).values(
+                    station_id=station_id,
+                    epoch=epoch,
+                    status="conflict",
+                    last_seq=0,
+                    conflict_seq=conflict.seq,
+                    conflict_detail=conflict.detail,
+                    first_seen_at=now.isoformat(),
+                )
+            )
+        elif found == "active":
+            conn.execute(
+                update(station_epoch)
+                .where(station_epoch.c.station_id == station_id, station_epoch.c.epoch == epoch)
+                .values(
+                    status="conflict", conflict_seq=conflict.seq, conflict_detail=conflict.detail
+                )
+            )

@@ -1,0 +1,146 @@
+"""The hub's tables (SQLAlchemy Core: the same schema on SQLite and PostgreSQL).
+
+Every fact a process needs lives here, never in process memory, so any number of hub
+processes can serve stations from one PostgreSQL database.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+# Bumped when the tables change; a hub refuses a database made by a newer hub.
+HUB_SCHEMA_VERSION = 1
+
+hub_meta = Table(
+    "hub_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# One row: the last change number handed out. Taking the next numbers is an UPDATE of this
+# row, which holds its lock until commit, so change numbers become visible in order and a
+# pull cursor can never pass a change that commits later.
+change_counter = Table(
+    "change_counter",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+station = Table(
+    "station",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    # "|WC-A|WC-B|": matched with LIKE '%|WC-A|%'.
+    Column("work_centers", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("last_seen_at", String(40)),
+    # station clock minus hub clock at its last push, in milliseconds.
+    Column("clock_skew_ms", BigInteger),
+    Column("pull_cursor", BigInteger),
+)
+
+admin_token = Table(
+    "admin_token",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+
+# Each database a station has pushed from. A station restored from an old copy (its
+# sequence numbers reused) or reinstalled (a new epoch) is put in `conflict` until an admin
+# accepts it; nothing from it is merged before that.
+station_epoch = Table(
+    "station_epoch",
+    metadata,
+    Column("station_id", String(64), primary_key=True),
+    Column("epoch", String(64), primary_key=True),
+    Column("status", String(16), nullable=False),  # active | conflict | retired
+    Column("last_seq", BigInteger, nullable=False),
+    Column("conflict_seq", BigInteger),
+    Column("conflict_detail", Text, nullable=False, default=""),
+    Column("first_seen_at", String(40), nullable=False),
+)
+
+hub_event = Table(
+    "hub_event",
+    metadata,
+    # Arrival order on the hub; an event's place in its station's history is (epoch, seq).
+    Column(
+        "no", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("id", String(64), nullable=False, unique=True),
+    Column("station_id", String(64), nullable=False),
+    Column("epoch", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("subject_id", String(64)),
+    Column("user_id", String(64)),
+    Column("occurred_at", String(40), nullable=False),
+    Column("received_at", String(40), nullable=False),
+    Column("status", String(16), nullable=False),  # accepted | flagged | rejected
+    Column("reason", String(200), nullable=False, default=""),
+    Column("detail", Text, nullable=False, default=""),
+    Index("ix_hub_event_station", "station_id", "epoch", "seq"),
+    Index("ix_hub_event_type", "type"),
+)
+
+# What an accepted event refers to (an operation, a serial number, a lot, an exception), so
+# the read API finds reports, genealogy and where-used by index instead of scanning JSON.
+event_ref = Table(
+    "event_ref",
+    metadata,
+    Column("event_no", BigInteger, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("value", String(200), nullable=False),
+    Index("ix_event_ref_value", "kind", "value"),
+    Index("ix_event_ref_event", "event_no"),
+)
+
+# First come, first served: the subject (e.g. a maintenance work order) belongs to the
+# first station whose claim the hub applied.
+claim = Table(
+    "claim",
+    metadata,
+    Column("subject", String(200), primary_key=True),
+    Column("event_id", String(64), nullable=False),
+    Column("station_id", String(64), nullable=False),
+)
+
+# Lot quantities consumed across all stations, for the over-consumption flag.
+lot_consumed = Table(
+    "lot_consumed",
+    metadata,
+    Column("lot_no", String(100), primary_key=True),
+    Column("qty", Float, nullable=False),
+)
+
+# Reference data, latest version of each record. `change_no` orders the pull feed.
+record = Table(
+    "record",
+    metadata,
+    Column("entity", String(32), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("scope", Text, nullable=False),  # "" for every station, else "|WC-A|WC-B|"
+    # The record's own id (operations, work orders, lots...), for looking events' subjects up.
+    Column("record_id", String(64), index=True),
+    Column("data", Text),  # JSON; NULL once deleted (a tombstone)
+    Column("change_no", BigInteger, nullable=False, unique=True),
+    Column("changed_at", String(40), nullable=False),
+)

@@ -1,0 +1,174 @@
+"""The station's sync client: push the outbox, pull reference data. Blocking: run it in a
+worker thread or its own process, never on the UI's event loop."""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from kiosk.clock import Clock
+from kiosk.config import HubSection
+from kiosk.store.database import Store
+from sync import station_state
+from sync.protocol import (
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    PULL_PATH,
+    PUSH_PATH,
+    ErrorBody,
+    ErrorCode,
+    PullRequest,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
+
+_Answer = TypeVar("_Answer", bound=BaseModel)
+Progress = Callable[[int, int], None]
+
+
+class HubUnreachable(Exception):
+    """No usable answer (no connection, timeout, 5xx): try again later."""
+
+
+class SyncRefused(Exception):
+    """The hub answered but will not sync with this station as it is; retrying won't help."""
+
+    def __init__(self, code: ErrorCode, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    pushed: int
+    pulled: int
+    # Why pushing is stopped (a database the hub will not merge yet), or "".
+    blocked: str
+
+
+def _tls(hub: HubSection) -> ssl.SSLContext:
+    # Without a CA file this is the system's trust store (httpx alone would use certifi's).
+    return ssl.create_default_context(cafile=hub.ca_file or None)
+
+
+class SyncClient:
+    def __init__(
+        self,
+        store: Store,
+        hub: HubSection,
+        clock: Clock,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self._store = store
+        self._hub = hub
+        self._clock = clock
+        self._http = httpx.Client(
+            base_url=hub.url,
+            timeout=hub.timeout_seconds,
+            verify=_tls(hub) if hub.url.startswith("https") else True,
+            headers={
+                "Authorization": f"Bearer {hub.token}",
+                PROTOCOL_HEADER: str(PROTOCOL_VERSION),
+            },
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def sync_once(self, progress: Progress | None = None) -> SyncReport:
+        """Push everything queued, then pull every change; raises on a failed exchange."""
+        blocked = ""
+        try:
+            pushed = self.push_pending()
+        except SyncRefused as refused:
+            if refused.code is not ErrorCode.EPOCH_CONFLICT:
+                raise
+            station_state.set_blocked(self._store, refused.detail)
+            pushed, blocked = 0, refused.detail
+        pulled = self.pull_all(progress)
+        return SyncReport(pushed=pushed, pulled=pulled, blocked=blocked)
+
+    def push_pending(self) -> int:
+        sent = 0
+        while True:
+            events = station_state.unsent(self._store, self._hub.batch_size)
+            if not events:
+                return sent
+            before = self._clock.now()
+            request = PushRequest(
+                protocol=PROTOCOL_VERSION,
+                station_id=self._store.station_id,
+                epoch=self._store.epoch,
+                sent_at=before,
+                events=events,
+            )
+            answer = self._post(PUSH_PATH, request, PushResponse)
+            after = self._clock.now()
+            skew_ms = int(
+                ((before + (after - before) / 2) - answer.hub_time).total_seconds() * 1000
+            )
+            done = station_state.record_answers(
+                self._store, answer.results, answer.last_seq, after, skew_ms
+            )
+            sent += done
+            if done == 0:
+                return sent
+
+    def pull_all(self, progress: Progress | None = None) -> int:
+        pulled = 0
+        while True:
+            cursor, resync = station_state.cursor(self._store)
+            request = PullRequest(
+                protocol=PROTOCOL_VERSION,
+                station_id=self._store.station_id,
+                cursor=cursor,
+                full=resync,
+            )
+            answer = self._post(PULL_PATH, request, PullResponse)
+            if answer.resync_required:
+                station_state.start_resync(self._store)
+                continue
+            station_state.apply_page(
+                self._store,
+                answer.changes,
+                answer.cursor,
+                resync,
+                not answer.more,
+                self._clock.now(),
+            )
+            pulled += len(answer.changes)
+            if progress is not None:
+                progress(pulled, pulled + answer.remaining)
+            if not answer.more:
+                return pulled
+
+    def _post(self, path: str, request: BaseModel, answer: type[_Answer]) -> _Answer:
+        try:
+            response = self._http.post(
+                path,
+                content=request.model_dump_json(),
+                headers={"Content-Type": "application/json"},
+            )
+        except httpx.HTTPError as exc:
+            raise HubUnreachable(f"{type(exc).__name__}: {exc}") from None
+        if response.status_code >= 500:
+            raise HubUnreachable(f"hub answered {response.status_code}")
+        if response.is_success:
+            try:
+                return answer.model_validate_json(response.content)
+            except ValidationError:
+                raise HubUnreachable("the hub's answer was not understood") from None
+        try:
+            error = ErrorBody.model_validate_json(response.content)
+        except ValidationError:
+            # Not the hub's own error (a proxy's page, say): treat it like no answer.
+            raise HubUnreachable(f"hub answered {response.status_code}") from None
+        raise SyncRefused(error.error, error.detail)

@@ -1,0 +1,157 @@
+"""The event types a station may push, and the payload each must carry.
+
+The hub rejects an event whose type is not listed here or whose payload does not match
+(`unknown_type`, `bad_payload`). Unknown extra payload fields are kept and ignored, so a
+newer station can add detail without being refused by an older hub.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+
+class Empty(_Payload):
+    pass
+
+
+class SessionPayload(_Payload):
+    session_id: str
+
+
+class LoginFailed(_Payload):
+    reason: str
+
+
+class Logout(_Payload):
+    session_id: str
+    reason: str
+
+
+class PermissionRefused(_Payload):
+    permission: str
+
+
+class OperationStep(_Payload):
+    operation_id: str
+    work_order: str
+    seq: int
+
+
+class LabelQueued(_Payload):
+    job_id: str
+    kind: str
+    label: dict[str, Any]
+
+
+class LabelPrinted(_Payload):
+    job_id: str
+
+
+class LabelFailed(_Payload):
+    job_id: str
+    error: str
+
+
+class OperationReported(_Payload):
+    operation_id: str
+    good: int = Field(ge=0)
+    scrap: int = Field(ge=0)
+    scrap_reason: str | None = None
+    final: bool = False
+
+
+class MaterialConsumed(_Payload):
+    operation_id: str
+    lot_no: str
+    item_code: str
+    qty: float = Field(gt=0)
+
+
+class MaterialVerified(_Payload):
+    operation_id: str
+    lot_no: str
+    item_code: str
+    verdict: str
+
+
+class SerialBound(_Payload):
+    operation_id: str
+    sn: str
+
+
+class ExceptionRaised(_Payload):
+    exception_id: str
+    category: str
+    severity: str
+    note: str = ""
+
+
+class ExceptionStep(_Payload):
+    exception_id: str
+
+
+class MaintenanceClaimed(_Payload):
+    maintenance_order: str
+
+
+EVENT_PAYLOADS: dict[str, type[_Payload]] = {
+    "auth.login": SessionPayload,
+    "auth.login_failed": LoginFailed,
+    "auth.logout": Logout,
+    "auth.permission_refused": PermissionRefused,
+    "terminal.closed": Empty,
+    "operation.started": OperationStep,
+    "operation.paused": OperationStep,
+    "operation.resumed": OperationStep,
+    "operation.reported": OperationReported,
+    "label.queued": LabelQueued,
+    "label.reprint": LabelQueued,
+    "label.printed": LabelPrinted,
+    "label.failed": LabelFailed,
+    "material.verified": MaterialVerified,
+    "material.consumed": MaterialConsumed,
+    "serial.bound": SerialBound,
+    "exception.raised": ExceptionRaised,
+    "exception.acknowledged": ExceptionStep,
+    "exception.resolved": ExceptionStep,
+    "maintenance.claimed": MaintenanceClaimed,
+}
+
+# Payload fields that name something the central side looks events up by.
+REFERENCE_FIELDS = {
+    "operation_id": "operation",
+    "lot_no": "lot",
+    "sn": "sn",
+    "exception_id": "exception",
+    "maintenance_order": "maintenance_order",
+}
+
+
+class PayloadProblem(Exception):
+    """Why a payload does not fit its event type, in one line."""
+
+
+def check_payload(event_type: str, payload: dict[str, Any]) -> _Payload:
+    model = EVENT_PAYLOADS.get(event_type)
+    if model is None:
+        raise KeyError(event_type)
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "payload"
+        raise PayloadProblem(f"{where}: {first['msg']}") from None
+
+
+def references(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (kind, str(payload[field]))
+        for field, kind in REFERENCE_FIELDS.items()
+        if isinstance(payload.get(field), str | int)
+    ]

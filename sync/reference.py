@@ -1,0 +1,117 @@
+"""Reference data the hub sends to stations: one record shape per entity, shared by both ends.
+
+A record is keyed by (entity, key). Its scope is the set of work centers it concerns, or
+every station when empty. The station applies entities in `ENTITY_ORDER`, so a row's
+parents are present before it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WorkCenterRecord(_Record):
+    code: str
+    name: str
+
+
+class ItemRecord(_Record):
+    code: str
+    description: str
+    unit: str = "pcs"
+
+
+class UserRecord(_Record):
+    id: str
+    employee_no: str
+    name: str
+    role: str
+    language: str = "zh_CN"
+    badge_hash: str
+    pin_hash: str | None = None
+    active: bool = True
+
+
+class WorkOrderRecord(_Record):
+    id: str
+    number: str
+    item_code: str
+    qty_planned: int
+    priority: int = 5
+    due_date: date
+    status: str = "released"
+
+
+class OperationRecord(_Record):
+    id: str
+    work_order_id: str
+    seq: int
+    name: str
+    work_center: str
+    qty_planned: int
+    sop_code: str | None = None
+
+
+class BomLineRecord(_Record):
+    id: str
+    operation_id: str
+    item_code: str
+    qty_per_unit: float
+
+
+class LotRecord(_Record):
+    id: str
+    lot_no: str
+    item_code: str
+    qty: float
+    status: str = "released"
+    expires_on: date | None = None
+    supplier: str = ""
+
+
+class SopRecord(_Record):
+    id: str
+    code: str
+    version: int
+    language: str
+    title: str
+    body: str
+    effective_from: date
+
+
+class EquipmentRecord(_Record):
+    code: str
+    name: str
+    work_center: str
+    kind: str = ""
+
+
+class InspectionPlanRecord(_Record):
+    id: str
+    code: str
+    item_code: str
+    operation_seq: int | None = None
+    kind: str
+    characteristics: list[dict[str, Any]] = Field(default_factory=list)
+
+
+RECORD_TYPES: dict[str, type[_Record]] = {
+    "work_center": WorkCenterRecord,
+    "item": ItemRecord,
+    "user": UserRecord,
+    "work_order": WorkOrderRecord,
+    "operation": OperationRecord,
+    "bom_line": BomLineRecord,
+    "lot": LotRecord,
+    "sop": SopRecord,
+    "equipment": EquipmentRecord,
+    "inspection_plan": InspectionPlanRecord,
+}
+ENTITY_ORDER: tuple[str, ...] = tuple(RECORD_TYPES)

@@ -1,0 +1,38 @@
+"""A real hub process on loopback and real station stores: the basic round trip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import select
+
+from kiosk.store.models import Operation, WorkOrder
+from tests.hub_harness import (
+    assert_exactly_once,
+    client,
+    make_plant,
+    open_station,
+    operation_records,
+    running_hub,
+    write_events,
+)
+
+
+def test_station_pulls_its_work_and_pushes_its_events(hub_db_url: str, tmp_path: Path) -> None:
+    plant = make_plant(hub_db_url)
+    token = plant.enrol("ST-1", "WC-A")
+    plant.write(operation_records("WC-A", 3) + operation_records("WC-B", 2))
+    store = open_station(tmp_path, "ST-1")
+    with running_hub(hub_db_url, tmp_path) as hub:
+        sync = client(store, hub.url, token)
+        write_events(store, 5)
+        report = sync.sync_once()
+        sync.close()
+    assert report.pushed == 5
+    assert_exactly_once(plant, store)
+    with store.read() as session:
+        orders = sorted(wo.number for wo in session.exec(select(WorkOrder)))
+        operations = session.exec(select(Operation)).all()
+    # Only its own work center's orders reached the station.
+    assert orders == ["WO-WC-A-0", "WO-WC-A-1", "WO-WC-A-2"]
+    assert {op.work_center for op in operations} == {"WC-A"}
