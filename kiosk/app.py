@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,7 @@ from kiosk.store.errors import StoreError
 from screens.base import StationScreen, report_worker_failure
 from screens.login import LoginScreen, describe_refusal
 from screens.scan_arrived import ScanArrived
-from sync.hub_probe import hub_reachable
+from sync.status import HubStatus
 
 # Only the login screen is needed for the first paint; the rest (and the database layer)
 # is imported when first used, which keeps start-up close to a bare Textual app.
@@ -53,7 +54,8 @@ class KioskApp(App[None]):
         Binding("ctrl+c", "close_terminal", show=False, priority=True),
     ]
 
-    hub_online: reactive[bool | None] = reactive(None)
+    # None while no hub is configured (or the first round has not finished).
+    hub_status: reactive[HubStatus | None] = reactive(None)
 
     @dataclass
     class ServicesOpened(Message):
@@ -82,8 +84,8 @@ class KioskApp(App[None]):
         pass
 
     @dataclass
-    class HubChecked(Message):
-        online: bool
+    class SyncStatus(Message):
+        status: HubStatus
 
     @dataclass
     class CloseChecked(Message):
@@ -101,7 +103,7 @@ class KioskApp(App[None]):
         clock: Clock,
         open_services: Callable[[], Services],
         tick_seconds: float = 1.0,
-        hub_poll_seconds: float = 30.0,
+        status_seconds: float = 2.0,
         print_seconds: float = 1.0,
     ) -> None:
         super().__init__()
@@ -109,7 +111,8 @@ class KioskApp(App[None]):
         self.clock = clock
         self._open_services = open_services
         self._tick_seconds = tick_seconds
-        self._hub_poll_seconds = hub_poll_seconds
+        self._status_seconds = status_seconds
+        self._sync_stop = threading.Event()
         self._print_seconds = print_seconds
         self._printer_down = False
         self.tr = Translator(config.station.language)
@@ -142,8 +145,6 @@ class KioskApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(self.login)
         self.set_interval(self._tick_seconds, self.check_idle_logout)
-        if self.config.hub.url:
-            self.set_interval(self._hub_poll_seconds, self._probe_hub)
 
     async def on_event(self, event: events.Event) -> None:
         # Keys reach the app twice: from the terminal, then bubbling back from the widgets.
@@ -202,8 +203,6 @@ class KioskApp(App[None]):
     def on_login_screen_shown(self, _message: LoginScreen.Shown) -> None:
         if self.services is None:
             self._open()
-            if self.config.hub.url:
-                self._probe_hub()
             self._start_devices()
 
     # Serial scanner and badge reader: their threads only post messages.
@@ -252,6 +251,8 @@ class KioskApp(App[None]):
         self.services = message.services
         self.login.services_ready(message.services.auth)
         self.set_interval(self._print_seconds, self._print_due)
+        if self.config.hub.url:
+            self._sync(message.services)
 
     def on_kiosk_app_store_failed(self, message: StoreFailed) -> None:
         self.login.say(self.tr("login.store_failed", error=message.error), error=True)
@@ -346,15 +347,31 @@ class KioskApp(App[None]):
         """The language of whoever is at the terminal now."""
         return self.screen.tr if isinstance(self.screen, StationScreen) else self.tr
 
-    # The hub mark in the header.
+    # Sync with the hub, in the background; the header shows how it goes.
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="hub")
-    def _probe_hub(self) -> None:
-        hub = self.config.hub
-        self.post_message(self.HubChecked(hub_reachable(hub.url, hub.token, hub.timeout_seconds)))
+    @work(thread=True, exit_on_error=False, exclusive=True, group="sync")
+    def _sync(self, services: Services) -> None:
+        from sync.client import SyncClient
+        from sync.runner import run_sync
 
-    def on_kiosk_app_hub_checked(self, message: HubChecked) -> None:
-        self.hub_online = message.online
+        client = SyncClient(services.store, self.config.hub, self.clock)
+        try:
+            run_sync(
+                client,
+                services.store,
+                self._sync_stop,
+                self._report_sync,
+                self.config.hub.sync_seconds,
+                self._status_seconds,
+            )
+        finally:
+            client.close()
+
+    def _report_sync(self, status: HubStatus) -> None:  # on the sync thread
+        self.post_message(self.SyncStatus(status))
+
+    def on_kiosk_app_sync_status(self, message: SyncStatus) -> None:
+        self.hub_status = message.status
 
     # Closing the terminal: only an admin may, so an operator cannot reach a shell.
 
@@ -408,6 +425,7 @@ class KioskApp(App[None]):
             self.notify(describe_refusal(self.tr, result), severity="error", timeout=8)
 
     def on_unmount(self) -> None:
+        self._sync_stop.set()
         for reader in self._readers:
             reader.stop(timeout=0.5)  # on the event loop: do not hold the exit up
         if self.services is not None:

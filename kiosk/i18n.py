@@ -16,6 +16,12 @@ CATALOG: dict[str, dict[Language, str]] = {
     "header.hub_online": {ZH: "● 在线", EN: "● online"},
     "header.hub_offline": {ZH: "○ 离线", EN: "○ offline"},
     "header.hub_none": {ZH: "○ 单机", EN: "○ no hub"},
+    "header.hub_stopped": {ZH: "✖ 同步已停止，需管理员处理", EN: "✖ sync stopped: admin needed"},
+    "header.hub_queued": {ZH: "待上传 {count}", EN: "to send: {count}"},
+    "header.hub_all_sent": {ZH: "已全部上传", EN: "all sent"},
+    "header.hub_synced": {ZH: "同步于 {time}", EN: "synced {time}"},
+    "header.hub_never_synced": {ZH: "尚未同步", EN: "never synced"},
+    "header.sync_issues": {ZH: "⚠ 同步问题 {count}", EN: "⚠ sync issues: {count}"},
     "header.nobody": {ZH: "未登录", EN: "not signed in"},
     "role.operator": {ZH: "操作工", EN: "operator"},
     "role.material_handler": {ZH: "物料员", EN: "material handler"},
@@ -83,6 +89,8 @@ CATALOG: dict[str, dict[Language, str]] = {
     "key.cancel": {ZH: "取消", EN: "Cancel"},
     "key.label": {ZH: "打标签", EN: "Label"},
     "key.reprint": {ZH: "补打", EN: "Reprint"},
+    "key.sync_issues": {ZH: "同步问题", EN: "Sync issues"},
+    "key.close": {ZH: "关闭", EN: "Close"},
     # Home: task list and detail
     "home.empty": {
         ZH: "本工位暂无派工任务。",
@@ -209,12 +217,91 @@ CATALOG: dict[str, dict[Language, str]] = {
     "reprint.nothing": {ZH: "本工位尚未打印过标签。", EN: "No label has been printed here yet."},
     "reprint.queued": {ZH: "补打已加入打印队列。", EN: "Reprint queued."},
     "help.text": {
-        ZH: "↑↓ 选择任务　F2 开工　F3 暂停　F4 继续　F5 刷新　F6 打标签　F7 补打　F10 退出",
+        ZH: (
+            "↑↓ 选择任务　F2 开工　F3 暂停　F4 继续　F5 刷新　F6 打标签　F7 补打　"
+            "F8 同步问题　F10 退出"
+        ),
         EN: (
             "↑↓ select a task   F2 start   F3 pause   F4 resume   F5 refresh   "
-            "F6 label   F7 reprint   F10 logout"
+            "F6 label   F7 reprint   F8 sync issues   F10 logout"
         ),
     },
+    # Sync issues: what the hub refused or flagged, for team leads
+    "sync.title": {ZH: "同步问题（{count}）", EN: "Sync issues ({count})"},
+    "sync.loading": {ZH: "正在读取同步问题…", EN: "Reading sync issues…"},
+    "sync.none": {
+        ZH: "没有同步问题：中心系统已接受本工位的全部记录。",
+        EN: "No sync issues: the hub took every record from this station.",
+    },
+    "sync.stopped": {
+        ZH: "同步已停止，需管理员处理。中心系统说明：{reason}",
+        EN: "Sync has stopped and needs an admin. The hub says: {reason}",
+    },
+    "sync.rejected": {ZH: "被拒绝", EN: "REJECTED"},
+    "sync.rejected_means": {
+        ZH: "中心系统未记录此条",
+        EN: "not recorded by the hub",
+    },
+    "sync.flagged": {ZH: "需核查", EN: "FLAGGED"},
+    "sync.flagged_means": {
+        ZH: "已记录，但需班组长核查",
+        EN: "recorded, but needs a look",
+    },
+    "sync.when": {ZH: "时间", EN: "When"},
+    "sync.what": {ZH: "事项", EN: "What"},
+    "sync.who": {ZH: "人员", EN: "Who"},
+    "sync.subject": {ZH: "对象", EN: "About"},
+    "sync.why": {ZH: "原因", EN: "Why"},
+    "sync.detail": {ZH: "说明", EN: "Hub"},
+    "sync.reason.unknown_type": {
+        ZH: "中心系统不认识这类记录（版本不一致？）",
+        EN: "The hub does not know this kind of record (versions differ?)",
+    },
+    "sync.reason.bad_payload": {
+        ZH: "记录内容不完整或格式不对",
+        EN: "The record is incomplete or malformed",
+    },
+    "sync.reason.unknown_operation": {
+        ZH: "中心系统中没有这道工序",
+        EN: "The hub has no such operation",
+    },
+    "sync.reason.work_center_not_served": {
+        ZH: "这道工序不属于本工位负责的工作中心",
+        EN: "The operation's work center is not served by this station",
+    },
+    "sync.reason.taken": {
+        ZH: "已被其他工位领取",
+        EN: "Another station had already taken it",
+    },
+    "sync.reason.work_order_cancelled": {
+        ZH: "工单已取消",
+        EN: "The work order had been cancelled",
+    },
+    "sync.reason.lot_overconsumed": {
+        ZH: "批次用量超过了批次数量",
+        EN: "More was used from the lot than it holds",
+    },
+    "sync.reason.lot_on_hold": {ZH: "批次已冻结", EN: "The lot is on hold"},
+    "sync.event.auth.login": {ZH: "登录", EN: "sign-in"},
+    "sync.event.auth.login_failed": {ZH: "登录失败", EN: "failed sign-in"},
+    "sync.event.auth.logout": {ZH: "退出登录", EN: "sign-out"},
+    "sync.event.auth.permission_refused": {ZH: "越权操作被拒", EN: "refused action"},
+    "sync.event.terminal.closed": {ZH: "关闭终端", EN: "terminal closed"},
+    "sync.event.operation.started": {ZH: "开工", EN: "operation started"},
+    "sync.event.operation.paused": {ZH: "暂停工序", EN: "operation paused"},
+    "sync.event.operation.resumed": {ZH: "继续工序", EN: "operation resumed"},
+    "sync.event.operation.reported": {ZH: "报工", EN: "work report"},
+    "sync.event.label.queued": {ZH: "打印标签", EN: "label print"},
+    "sync.event.label.reprint": {ZH: "补打标签", EN: "label reprint"},
+    "sync.event.label.printed": {ZH: "标签已打印", EN: "label printed"},
+    "sync.event.label.failed": {ZH: "标签未打印", EN: "label not printed"},
+    "sync.event.material.verified": {ZH: "上料确认", EN: "material check"},
+    "sync.event.material.consumed": {ZH: "物料消耗", EN: "material used"},
+    "sync.event.serial.bound": {ZH: "序列号绑定", EN: "serial number bound"},
+    "sync.event.exception.raised": {ZH: "异常上报", EN: "exception raised"},
+    "sync.event.exception.acknowledged": {ZH: "异常确认", EN: "exception acknowledged"},
+    "sync.event.exception.resolved": {ZH: "异常解决", EN: "exception resolved"},
+    "sync.event.maintenance.claimed": {ZH: "领取维护任务", EN: "maintenance taken on"},
 }
 
 

@@ -10,6 +10,8 @@ from kiosk.config import StationConfig
 from kiosk.print_queue import PrintQueue
 from kiosk.store.database import Store, open_store
 from kiosk.tasks import TaskService
+from sync import station_state
+from sync.station_state import SyncIssue
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,9 @@ class Services:
     auth: AuthService
     tasks: TaskService
     printing: PrintQueue
+
+    def sync_issues(self) -> list[SyncIssue]:
+        return station_state.sync_issues(self.store)
 
     def close(self) -> None:
         self.store.close()

@@ -88,39 +88,41 @@ def record_answers(
     A `gap` means the hub lacks events this station thought delivered (the hub was
     restored from a backup): they go back in the queue, to be sent again in order.
     """
-    done = 0
-    with store.write() as session:
-        for result in results:
-            if result.status is EventStatus.GAP:
-                continue
+    answered = [
+        {
+            "id": result.id,
+            "synced_at": now,
             # A duplicate was accepted by an earlier delivery whose answer was lost.
-            status = (
+            "sync_status": (
                 EventStatus.ACCEPTED if result.status is EventStatus.DUPLICATE else result.status
-            )
-            session.execute(
-                update(Event)
-                .where(col(Event.id) == result.id)
-                .values(
-                    synced_at=now,
-                    sync_status=status.value,
-                    sync_reason=result.reason,
-                    sync_detail=result.detail,
+            ).value,
+            "sync_reason": result.reason,
+            "sync_detail": result.detail,
+        }
+        for result in results
+        if result.status is not EventStatus.GAP
+    ]
+    with store.write() as session:
+        if answered:
+            session.execute(update(Event), answered)  # one UPDATE by primary key, many rows
+        requeued = 0
+        if len(answered) < len(results):
+            requeued = (
+                session.connection()
+                .execute(
+                    update(Event)
+                    .where(
+                        col(Event.seq) > hub_last_seq,
+                        col(Event.sync_status) == EventStatus.ACCEPTED.value,
+                    )
+                    .values(synced_at=None, sync_status=None)
                 )
+                .rowcount
             )
-            done += 1
-        if any(result.status is EventStatus.GAP for result in results):
-            done += session.execute(
-                update(Event)
-                .where(
-                    col(Event.seq) > hub_last_seq,
-                    col(Event.sync_status) == EventStatus.ACCEPTED.value,
-                )
-                .values(synced_at=None, sync_status=None)
-            ).rowcount
         _set(session, LAST_SYNC, now.isoformat())
         _set(session, SKEW, str(skew_ms))
         session.execute(update(StationMeta).where(col(StationMeta.key) == BLOCKED).values(value=""))
-    return done
+    return len(answered) + requeued
 
 
 def cursor(store: Store) -> tuple[int, bool]:

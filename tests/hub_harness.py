@@ -42,7 +42,9 @@ def free_port() -> int:
 class HubProcess:
     """`kiosk hub serve` in its own process, so it can be killed like a real one."""
 
-    def __init__(self, db_url: str, log: Path, cert: Path | None = None, key: Path | None = None) -> None:
+    def __init__(
+        self, db_url: str, log: Path, cert: Path | None = None, key: Path | None = None
+    ) -> None:
         self.db_url = db_url
         self.port = free_port()
         self._log = log
@@ -51,7 +53,17 @@ class HubProcess:
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> HubProcess:
-        command = [sys.executable, "-m", "kiosk", "hub", "serve", "--db", self.db_url, "--port", str(self.port)]
+        command = [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "hub",
+            "serve",
+            "--db",
+            self.db_url,
+            "--port",
+            str(self.port),
+        ]
         with self._log.open("ab") as log:
             self._process = subprocess.Popen(
                 command + self._tls,
@@ -111,7 +123,11 @@ class Plant:
     def events(self, station_id: str) -> list[Any]:
         with self.engine.connect() as conn:
             return list(
-                conn.execute(select(hub_event).where(hub_event.c.station_id == station_id).order_by(hub_event.c.no))
+                conn.execute(
+                    select(hub_event)
+                    .where(hub_event.c.station_id == station_id)
+                    .order_by(hub_event.c.no)
+                )
             )
 
 
@@ -120,10 +136,14 @@ def make_plant(db_url: str) -> Plant:
     return Plant(engine, add_admin_token(engine, "tests", datetime.now(UTC)))
 
 
-def operation_records(work_center: str, orders: int, ops_per_order: int = 1, prefix: str = "WO") -> list[Record]:
+def operation_records(
+    work_center: str, orders: int, ops_per_order: int = 1, prefix: str = "WO"
+) -> list[Record]:
     """Work orders with operations at `work_center`, plus the item and work center."""
     records = [
-        Record("work_center", work_center, (work_center,), {"code": work_center, "name": work_center}),
+        Record(
+            "work_center", work_center, (work_center,), {"code": work_center, "name": work_center}
+        ),
         Record("item", "ITEM-1", (), {"code": "ITEM-1", "description": "Board", "unit": "pcs"}),
     ]
     for n in range(orders):
@@ -169,7 +189,9 @@ def open_station(folder: Path, station_id: str) -> Store:
 
 
 def client(store: Store, hub_url: str, token: str, batch_size: int = 500, **hub: Any) -> SyncClient:
-    section = HubSection(url=hub_url, token=token, timeout_seconds=10.0, batch_size=batch_size, **hub)
+    section = HubSection(
+        url=hub_url, token=token, timeout_seconds=10.0, batch_size=batch_size, **hub
+    )
     return SyncClient(store, section, SystemClock())
 
 
@@ -204,8 +226,8 @@ def assert_exactly_once(plant: Plant, store: Store) -> None:
 
 
 def admin_get(hub_url: str, token: str, path: str) -> Any:
-    response = httpx.get(f"{hub_url}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    response = httpx.get(
+        f"{hub_url}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
     response.raise_for_status()
     return json.loads(response.content)
-
-

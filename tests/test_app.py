@@ -299,7 +299,7 @@ async def test_header_shows_whether_the_hub_answers(
     path = tmp_path / "kiosk.toml"
     path.write_text(path.read_text(encoding="utf-8") + f'\n[hub]\nurl = "{url}"\n', "utf-8")
     config = load_config(path)
-    app = KioskApp(config, clock, lambda: services, tick_seconds=0.05, hub_poll_seconds=0.1)
+    app = KioskApp(config, clock, lambda: services, tick_seconds=0.05, status_seconds=0.1)
 
     def hub_mark() -> str:
         return str(app.screen.query_one(StationHeader).query_one("#hub", Label).render())

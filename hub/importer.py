@@ -1,0 +1,972 @@
+"""Importing reference data from the ERP hand-off: JSON or CSV files in, hub records out.
+
+A JSON document is an object whose sections are all optional: work_centers, items, users,
+work_orders (each with its operations, each operation with its bom), lots, sops, equipment
+and inspection_plans. A CSV file holds one entity, named by the caller or by the file stem:
+work_centers, items, users, work_orders, operations, bom, lots, sops or equipment
+(inspection plans carry free-form characteristics, so they come as JSON only). A CSV file
+needs a header row, may start with a UTF-8 BOM, and an empty cell means the field's default.
+
+Record keys and ids come from natural keys, so importing again updates the same records. A
+routing the import gives replaces the work order's operations (the ones left out are
+deleted with their BOM lines), and a BOM it gives replaces the operation's lines. When it
+gives none (a JSON work order without "operations", an operation without "bom", a
+work_orders.csv, an operations.csv without bom.csv), the hub's are kept.
+
+Each problem starts with where it is: "users.csv row 3", counting the header as row 1 (so
+the first data row is row 2, and a quoted cell spanning lines is still one row), or a JSON
+path counting from 0, e.g. "work_orders[2].operations[0]". Nothing is written unless the
+whole import is valid.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    ValidationError,
+)
+from pydantic_core import ErrorDetails, PydanticCustomError
+from sqlalchemy import ColumnElement, Connection, Engine, func, select, true
+
+from hub.db import write
+from hub.records import Record, write_records
+from hub.tables import record
+from kiosk.config import Language
+from kiosk.roles import Role
+from kiosk.security import badge_hash, pin_hash, pin_matches
+from kiosk.work import LotStatus, WorkOrderStatus
+from sync.reference import (
+    ENTITY_ORDER,
+    BomLineRecord,
+    EquipmentRecord,
+    InspectionPlanRecord,
+    ItemRecord,
+    LotRecord,
+    OperationRecord,
+    SopRecord,
+    UserRecord,
+    WorkCenterRecord,
+    WorkOrderRecord,
+)
+
+MAX_PROBLEMS = 50
+_NAMESPACE = uuid.UUID("78e05974-be23-4dc9-80ae-9b6fd424f76f")
+_CHUNK = 1000  # records per write_records call
+_REPORT_EVERY = 500  # rows between progress reports
+
+
+class ImportProblems(Exception):
+    """The import was refused as a whole; `problems` (at most MAX_PROBLEMS) say where and why."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems[:MAX_PROBLEMS])
+        self.more = len(problems) - len(self.problems)
+        super().__init__(*self.problems)
+
+    def __str__(self) -> str:
+        total = len(self.problems) + self.more
+        lines = [f"nothing imported, {total} problem{'' if total == 1 else 's'}:"]
+        lines += [f"  {problem}" for problem in self.problems]
+        if self.more:
+            lines.append(f"  ... and {self.more} more")
+        return "\n".join(lines)
+
+
+# --- what a row may hold ----------------------------------------------------------------
+
+
+def _no_colon(value: str) -> str:
+    # ":" joins the parts of composite record keys such as "WO-1:10".
+    if ":" in value:
+        raise PydanticCustomError("no_colon", "must not contain ':'")
+    return value
+
+
+def _iso_date(value: object) -> date:
+    # Not pydantic's date: that one takes a number as a Unix timestamp.
+    if isinstance(value, str):
+        with suppress(ValueError):
+            return date.fromisoformat(value.strip())
+    raise PydanticCustomError("iso_date", "must be a date like 2026-12-01")
+
+
+def _pin_digits(value: str) -> str:
+    if not re.fullmatch(r"[0-9]{4,12}", value):
+        raise PydanticCustomError("pin", "must be 4 to 12 digits")
+    return value
+
+
+def _one_of(choices: Iterable[str]) -> AfterValidator:
+    allowed = tuple(choices)
+
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise PydanticCustomError(
+                "one_of", "must be one of {choices}", {"choices": ", ".join(allowed)}
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+_Stripped = StringConstraints(strip_whitespace=True)
+Code = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+    AfterValidator(_no_colon),
+]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+IsoDate = Annotated[date, PlainValidator(_iso_date)]
+Positive = Annotated[int, Field(gt=0)]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class WorkCenterIn(_In):
+    code: Code
+    name: Name
+
+
+class ItemIn(_In):
+    code: Code
+    description: str
+    unit: Name = "pcs"
+
+
+class UserIn(_In):
+    employee_no: Code
+    name: Name
+    role: Annotated[str, _Stripped, _one_of(Role)]
+    language: Annotated[str, _Stripped, _one_of(Language)] = "zh_CN"
+    badge: Name
+    # None: the user has no PIN (a PIN the hub had is removed).
+    pin: Annotated[str, _Stripped, AfterValidator(_pin_digits)] | None = None
+    active: bool = True
+
+
+class WorkOrderIn(_In):
+    number: Code
+    item_code: Code
+    qty_planned: Positive
+    priority: Positive = 5
+    due_date: IsoDate
+    status: Annotated[str, _Stripped, _one_of(WorkOrderStatus)] = "released"
+
+
+class _OperationFields(_In):
+    seq: Positive
+    name: Name
+    work_center: Code
+    qty_planned: Positive | None = None  # None: the work order's
+    sop_code: Code | None = None
+
+
+class OperationIn(_OperationFields):
+    work_order: Code
+
+
+class _BomFields(_In):
+    item_code: Code
+    qty_per_unit: Annotated[float, Field(gt=0)]
+
+
+class BomLineIn(_BomFields):
+    work_order: Code
+    op_seq: Positive
+
+
+class _OperationJson(_OperationFields):
+    bom: list[_BomFields] | None = None
+
+
+class _WorkOrderJson(WorkOrderIn):
+    operations: list[_OperationJson] | None = None
+
+
+class LotIn(_In):
+    lot_no: Code
+    item_code: Code
+    qty: Annotated[float, Field(ge=0)]
+    status: Annotated[str, _Stripped, _one_of(LotStatus)] = "released"
+    expires_on: IsoDate | None = None
+    supplier: str = ""
+
+
+class SopIn(_In):
+    code: Code
+    version: Positive
+    language: Annotated[str, _Stripped, _one_of(Language)]
+    title: Name
+    body: str
+    effective_from: IsoDate
+
+
+class EquipmentIn(_In):
+    code: Code
+    name: Name
+    work_center: Code
+    kind: str = ""
+
+
+class InspectionPlanIn(_In):
+    code: Code
+    item_code: Code
+    operation_seq: Positive | None = None
+    kind: Annotated[str, _Stripped, _one_of(("first_article", "patrol", "final"))]
+    characteristics: list[dict[str, Any]] = Field(default_factory=list)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Row(Generic[M]):
+    where: str  # "users.csv row 3" or "work_orders[2].operations[0]"
+    value: M
+
+
+@dataclass(frozen=True)
+class ImportDocument:
+    """Rows that passed validation, not yet checked against the hub."""
+
+    work_centers: tuple[Row[WorkCenterIn], ...] = ()
+    items: tuple[Row[ItemIn], ...] = ()
+    users: tuple[Row[UserIn], ...] = ()
+    work_orders: tuple[Row[WorkOrderIn], ...] = ()
+    operations: tuple[Row[OperationIn], ...] = ()
+    bom_lines: tuple[Row[BomLineIn], ...] = ()
+    lots: tuple[Row[LotIn], ...] = ()
+    sops: tuple[Row[SopIn], ...] = ()
+    equipment: tuple[Row[EquipmentIn], ...] = ()
+    inspection_plans: tuple[Row[InspectionPlanIn], ...] = ()
+    # Work orders whose routing, and (work order, seq) whose BOM, the import replaces.
+    routings_given: frozenset[str] = field(default_factory=frozenset)
+    boms_given: frozenset[tuple[str, int]] = field(default_factory=frozenset)
+
+    @property
+    def total_rows(self) -> int:
+        sections: tuple[tuple[Row[Any], ...], ...] = (
+            self.work_centers,
+            self.items,
+            self.users,
+            self.work_orders,
+            self.operations,
+            self.bom_lines,
+            self.lots,
+            self.sops,
+            self.equipment,
+            self.inspection_plans,
+        )
+        return sum(len(rows) for rows in sections)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    rows: int
+    changed: int  # records that changed, i.e. what stations will receive
+    by_entity: dict[str, int]  # changed records per entity; entities without changes left out
+
+
+# --- reading files ------------------------------------------------------------------------
+
+_JSON_SECTIONS: dict[str, type[BaseModel]] = {
+    "work_centers": WorkCenterIn,
+    "items": ItemIn,
+    "users": UserIn,
+    "work_orders": _WorkOrderJson,
+    "lots": LotIn,
+    "sops": SopIn,
+    "equipment": EquipmentIn,
+    "inspection_plans": InspectionPlanIn,
+}
+
+# CSV entity -> (ImportDocument field, row model)
+_CSV_ENTITIES: dict[str, tuple[str, type[BaseModel]]] = {
+    "work_centers": ("work_centers", WorkCenterIn),
+    "items": ("items", ItemIn),
+    "users": ("users", UserIn),
+    "work_orders": ("work_orders", WorkOrderIn),
+    "operations": ("operations", OperationIn),
+    "bom": ("bom_lines", BomLineIn),
+    "lots": ("lots", LotIn),
+    "sops": ("sops", SopIn),
+    "equipment": ("equipment", EquipmentIn),
+}
+
+
+def parse_import_file(path: Path, entity: str | None = None) -> ImportDocument:
+    """Read and validate a .json or .csv file; `entity` (CSV only) overrides the file stem."""
+    kind = path.suffix.lower()
+    if kind not in (".json", ".csv"):
+        raise ImportProblems([f"{path.name}: not a .json or .csv file"])
+    if kind == ".json" and entity is not None:
+        raise ImportProblems([f"{path.name}: a JSON file names its own sections, not {entity!r}"])
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportProblems([f"{path.name}: cannot be read ({exc.strerror})"]) from None
+    if kind == ".csv":
+        return _parse_csv(path.name, data, entity or path.stem)
+    try:
+        document = json.loads(data)
+    except ValueError as exc:  # bad JSON or bad UTF-8
+        raise ImportProblems([f"{path.name}: not valid JSON ({exc})"]) from None
+    return parse_import_json(document, source=path.name)
+
+
+def parse_import_json(document: Any, source: str = "request") -> ImportDocument:
+    """Validate an already decoded JSON document; `source` names it in document-level problems."""
+    if not isinstance(document, dict):
+        raise ImportProblems([f"{source}: must be an object of sections (got {_shown(document)})"])
+    problems: list[str] = []
+    sections: dict[str, list[Row[Any]]] = {}
+    for name, rows in document.items():
+        model = _JSON_SECTIONS.get(name)
+        if model is None:
+            known = ", ".join(_JSON_SECTIONS)
+            problems.append(f"{source}: unknown section {name!r} (known: {known})")
+        elif not isinstance(rows, list):
+            problems.append(f"{name}: must be a list (got {_shown(rows)})")
+        else:
+            labelled = ((f"{name}[{index}]", row) for index, row in enumerate(rows))
+            sections[name] = _validate_rows(model, labelled, problems)
+    fields: dict[str, Any] = {name: tuple(rows) for name, rows in sections.items()}
+    fields |= _flatten(fields.pop("work_orders", ()))
+    return _document(fields, problems)
+
+
+def _flatten(orders: Iterable[Row[_WorkOrderJson]]) -> dict[str, Any]:
+    """Nested JSON work orders as the flat rows a CSV import gives, plus what they replace."""
+    work_orders: list[Row[WorkOrderIn]] = []
+    operations: list[Row[OperationIn]] = []
+    bom_lines: list[Row[BomLineIn]] = []
+    routings: set[str] = set()
+    boms: set[tuple[str, int]] = set()
+    for row in orders:
+        order = row.value
+        header = WorkOrderIn.model_construct(**order.model_dump(exclude={"operations"}))
+        work_orders.append(Row(row.where, header))
+        if order.operations is None:
+            continue
+        routings.add(order.number)
+        for index, op in enumerate(order.operations):
+            where = f"{row.where}.operations[{index}]"
+            fields = op.model_dump(exclude={"bom"})
+            operations.append(
+                Row(where, OperationIn.model_construct(work_order=order.number, **fields))
+            )
+            if op.bom is None:
+                continue
+            boms.add((order.number, op.seq))
+            bom_lines += [
+                Row(
+                    f"{where}.bom[{line_index}]",
+                    BomLineIn.model_construct(
+                        work_order=order.number, op_seq=op.seq, **line.model_dump()
+                    ),
+                )
+                for line_index, line in enumerate(op.bom)
+            ]
+    return {
+        "work_orders": tuple(work_orders),
+        "operations": tuple(operations),
+        "bom_lines": tuple(bom_lines),
+        "routings_given": frozenset(routings),
+        "boms_given": frozenset(boms),
+    }
+
+
+def _parse_csv(name: str, data: bytes, entity: str) -> ImportDocument:
+    spec = _CSV_ENTITIES.get(entity)
+    if spec is None:
+        known = ", ".join(_CSV_ENTITIES)
+        raise ImportProblems([f"{name}: unknown entity {entity!r} (known: {known})"])
+    section, model = spec
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportProblems(
+            [f'{name}: not UTF-8 text (byte {exc.start}); save it as "CSV UTF-8"']
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        raise ImportProblems([f"{name} line {reader.line_num}: {exc}"]) from None
+    if not records or not any(cell.strip() for cell in records[0]):
+        raise ImportProblems([f"{name} row 1: no header row"])
+    columns = [cell.strip() for cell in records[0]]
+    problems = _header_problems(name, columns, model)
+    if problems:
+        raise ImportProblems(problems)
+    labelled: list[tuple[str, dict[str, str]]] = []
+    for number, cells in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue  # spreadsheets leave empty rows behind
+        where = f"{name} row {number}"
+        if len(cells) != len(columns):
+            problems.append(f"{where}: {len(cells)} cells, the header has {len(columns)}")
+            continue
+        values = {column: cell for column, cell in zip(columns, cells, strict=True) if cell.strip()}
+        labelled.append((where, values))
+    rows = tuple(_validate_rows(model, labelled, problems))
+    valid = [row.value for row in rows]
+    return _document(
+        {
+            section: rows,
+            "routings_given": frozenset(v.work_order for v in valid if isinstance(v, OperationIn)),
+            "boms_given": frozenset(
+                (v.work_order, v.op_seq) for v in valid if isinstance(v, BomLineIn)
+            ),
+        },
+        problems,
+    )
+
+
+def _header_problems(name: str, columns: list[str], model: type[BaseModel]) -> list[str]:
+    known = list(model.model_fields)
+    twice = sorted({column for column in columns if columns.count(column) > 1})
+    problems = [f"{name} row 1: column {column!r} appears twice" for column in twice]
+    problems += [
+        f"{name} row 1: unknown column {column!r} (known: {', '.join(known)})"
+        for column in columns
+        if column not in known
+    ]
+    problems += [
+        f"{name} row 1: missing column {column!r}"
+        for column, info in model.model_fields.items()
+        if info.is_required() and column not in columns
+    ]
+    return problems
+
+
+def _validate_rows(
+    model: type[M], rows: Iterable[tuple[str, object]], problems: list[str]
+) -> list[Row[M]]:
+    valid: list[Row[M]] = []
+    for where, value in rows:
+        try:
+            valid.append(Row(where, model.model_validate(value)))
+        except ValidationError as exc:
+            problems += [_describe(where, error) for error in exc.errors()]
+    return valid
+
+
+def _document(fields: dict[str, Any], problems: list[str]) -> ImportDocument:
+    document = ImportDocument(**fields)
+    problems += _duplicates(document)
+    if problems:
+        raise ImportProblems(problems)
+    return document
+
+
+def _duplicates(doc: ImportDocument) -> list[str]:
+    return [
+        *_repeats(doc.work_centers, lambda v: v.code, lambda v: f"work center '{v.code}'"),
+        *_repeats(doc.items, lambda v: v.code, lambda v: f"item '{v.code}'"),
+        *_repeats(doc.users, lambda v: v.employee_no, lambda v: f"employee '{v.employee_no}'"),
+        *_repeats(doc.users, lambda v: badge_hash(v.badge), lambda v: "key 'badge': badge"),
+        *_repeats(doc.work_orders, lambda v: v.number, lambda v: f"work order '{v.number}'"),
+        *_repeats(
+            doc.operations,
+            lambda v: (v.work_order, v.seq),
+            lambda v: f"operation {v.seq} of work order '{v.work_order}'",
+        ),
+        *_repeats(
+            doc.bom_lines,
+            lambda v: (v.work_order, v.op_seq, v.item_code),
+            lambda v: (
+                f"item '{v.item_code}' of operation {v.op_seq} of work order '{v.work_order}'"
+            ),
+        ),
+        *_repeats(doc.lots, lambda v: v.lot_no, lambda v: f"lot '{v.lot_no}'"),
+        *_repeats(
+            doc.sops,
+            lambda v: (v.code, v.version, v.language),
+            lambda v: f"SOP '{v.code}' version {v.version} ({v.language})",
+        ),
+        *_repeats(doc.equipment, lambda v: v.code, lambda v: f"equipment '{v.code}'"),
+        *_repeats(doc.inspection_plans, lambda v: v.code, lambda v: f"inspection plan '{v.code}'"),
+    ]
+
+
+def _repeats(
+    rows: Sequence[Row[M]], key: Callable[[M], object], what: Callable[[M], str]
+) -> Iterator[str]:
+    first: dict[object, str] = {}
+    for row in rows:
+        where = first.setdefault(key(row.value), row.where)
+        if where != row.where:
+            yield f"{row.where}: {what(row.value)} already given in {where}"
+
+
+_MESSAGES = {
+    "string_type": "must be text",
+    "string_too_short": "must not be empty",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "finite_number": "must be a finite number",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "list_type": "must be a list",
+    "dict_type": "must be an object",
+    "model_type": "must be an object",
+}
+# Credentials are not echoed: problem messages end up in logs and HTTP responses.
+_SECRET_KEYS = {"badge", "pin"}
+
+
+def _describe(where: str, error: ErrorDetails) -> str:
+    place, key = _locate(where, error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"{place}: unknown key '{key}'"
+    if kind == "missing":
+        return f"{place}: key '{key}': missing"
+    limits = error.get("ctx", {})
+    if kind == "greater_than":
+        text = f"must be more than {limits['gt']}"
+    elif kind == "greater_than_equal":
+        text = f"must be at least {limits['ge']}"
+    elif kind == "string_too_long":
+        text = f"must be at most {limits['max_length']} characters"
+    else:
+        text = _MESSAGES.get(kind, error["msg"])
+    if key not in _SECRET_KEYS:
+        text += f" (got {_shown(error['input'])})"
+    return f"{place}: key '{key}': {text}" if key else f"{place}: {text}"
+
+
+def _locate(where: str, loc: tuple[int | str, ...]) -> tuple[str, str]:
+    """The row and key of a pydantic error location: under "work_orders[2]", ("operations",
+    0, "seq") is key 'seq' of "work_orders[2].operations[0]"."""
+    names = [index for index, part in enumerate(loc) if isinstance(part, str)]
+    if not names:
+        return where + _path(loc), ""
+    last = names[-1]
+    return where + _path(loc[:last]), f"{loc[last]}{_path(loc[last + 1 :])}"
+
+
+def _path(parts: Sequence[int | str]) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in parts)
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# --- applying to the hub ------------------------------------------------------------------
+
+_Unit = tuple[list[Record], int]  # the records some rows give, and how many rows those are
+_Pins = dict[str, tuple[str | None, str]]  # employee_no -> (stored pin_hash seen, pin_hash)
+
+
+def apply_import(
+    engine: Engine,
+    document: ImportDocument,
+    now: datetime,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportSummary:
+    """Check `document` against the hub and write it in one transaction: all or nothing.
+
+    References (items, work centers, parent work orders and operations) must be in the
+    import or on the hub; ImportProblems lists every row that fails. `progress(done, total)`
+    counts rows, a row being done once its records are written; it ends at (total, total).
+    """
+    tracker = _Progress(document.total_rows, progress)
+    pins = _hash_pins(engine, document.users, tracker)
+    with write(engine) as conn:
+        units = _plan(conn, document, pins)
+        writer = _Writer(conn, now, tracker)
+        for records, rows in units:
+            writer.add(records, rows)
+        writer.flush()
+    tracker.finish()
+    changed = {entity: writer.changed[entity] for entity in ENTITY_ORDER if writer.changed[entity]}
+    return ImportSummary(document.total_rows, sum(changed.values()), changed)
+
+
+class _Progress:
+    def __init__(self, total: int, callback: Callable[[int, int], None] | None) -> None:
+        self.total = total
+        self.done = 0
+        self._callback = callback
+        self._reported: int | None = None
+
+    def advance(self, rows: int, report: bool = False) -> None:
+        self.done += rows
+        if report or self.done - (self._reported or 0) >= _REPORT_EVERY:
+            self.finish()
+
+    def finish(self) -> None:
+        if self._callback is not None and self._reported != self.done:
+            self._callback(self.done, self.total)
+            self._reported = self.done
+
+
+class _Writer:
+    """Writes records in chunks inside the open transaction; rows are done once written."""
+
+    def __init__(self, conn: Connection, now: datetime, tracker: _Progress) -> None:
+        self._conn = conn
+        self._now = now
+        self._tracker = tracker
+        self._records: list[Record] = []
+        self._rows = 0
+        self.changed: Counter[str] = Counter()
+
+    def add(self, records: list[Record], rows: int) -> None:
+        self._records += records
+        self._rows += rows
+        if len(self._records) >= _CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        # One call per entity, so the summary can say what changed.
+        by_entity: dict[str, list[Record]] = defaultdict(list)
+        for item in self._records:
+            by_entity[item.entity].append(item)
+        for entity, records in by_entity.items():
+            self.changed[entity] += write_records(self._conn, records, self._now)
+        self._tracker.advance(self._rows, report=True)
+        self._records, self._rows = [], 0
+
+
+def _hash_pins(engine: Engine, users: Sequence[Row[UserIn]], tracker: _Progress) -> _Pins:
+    """The pin_hash for each user's PIN: the stored one while the PIN still matches it (PIN
+    hashes are salted, so a fresh one would be a change on every import), else a new one.
+
+    Done before the write lock is taken: scrypt is slow on purpose and stations must not
+    wait for it. This counts as the users' progress.
+    """
+    with engine.connect() as conn:
+        stored = _stored(
+            conn, "user", {row.value.employee_no for row in users if row.value.pin is not None}
+        )
+    pins: _Pins = {}
+    for row in users:
+        user = row.value
+        if user.pin is not None:
+            seen = (
+                stored[user.employee_no].data.get("pin_hash")
+                if user.employee_no in stored
+                else None
+            )
+            pins[user.employee_no] = (seen, _pin_to_store(user.pin, seen))
+        tracker.advance(1, report=user.pin is not None)
+    return pins
+
+
+def _pin_to_store(pin: str, stored: str | None) -> str:
+    return stored if stored is not None and pin_matches(pin, stored) else pin_hash(pin)
+
+
+def _plan(conn: Connection, doc: ImportDocument, pins: _Pins) -> list[_Unit]:
+    """The records to write, parents first; raises ImportProblems for unresolved references."""
+    work_centers = _known(
+        conn,
+        "work_center",
+        {row.value.code for row in doc.work_centers},
+        {row.value.work_center for row in doc.operations}
+        | {row.value.work_center for row in doc.equipment},
+    )
+    items = _known(
+        conn,
+        "item",
+        {row.value.code for row in doc.items},
+        {row.value.item_code for row in doc.work_orders}
+        | {row.value.item_code for row in doc.bom_lines}
+        | {row.value.item_code for row in doc.lots}
+        | {row.value.item_code for row in doc.inspection_plans},
+    )
+    problems = [
+        *_unknown_refs(doc.work_orders, "item_code", items, "item"),
+        *_unknown_refs(doc.operations, "work_center", work_centers, "work center"),
+        *_unknown_refs(doc.bom_lines, "item_code", items, "item"),
+        *_unknown_refs(doc.lots, "item_code", items, "item"),
+        *_unknown_refs(doc.equipment, "work_center", work_centers, "work center"),
+        *_unknown_refs(doc.inspection_plans, "item_code", items, "item"),
+    ]
+    units = [
+        _one("work_center", v.code, (v.code,), WorkCenterRecord(**v.model_dump()))
+        for v in _values(doc.work_centers)
+    ]
+    units += [_one("item", v.code, (), ItemRecord(**v.model_dump())) for v in _values(doc.items)]
+    units += _user_units(conn, doc.users, pins, problems)
+    units += _WorkOrderTrees(conn, doc, problems).units()
+    units += [
+        _one("lot", v.lot_no, (), LotRecord(id=_id(f"lot:{v.lot_no}"), **v.model_dump()))
+        for v in _values(doc.lots)
+    ]
+    units += [
+        _one("sop", _sop_key(v), (), SopRecord(id=_id(f"sop:{_sop_key(v)}"), **v.model_dump()))
+        for v in _values(doc.sops)
+    ]
+    units += [
+        _one("equipment", v.code, (v.work_center,), EquipmentRecord(**v.model_dump()))
+        for v in _values(doc.equipment)
+    ]
+    units += [
+        _one(
+            "inspection_plan",
+            v.code,
+            (),
+            InspectionPlanRecord(id=_id(f"ip:{v.code}"), **v.model_dump()),
+        )
+        for v in _values(doc.inspection_plans)
+    ]
+    if problems:
+        raise ImportProblems(problems)
+    return units
+
+
+def _user_units(
+    conn: Connection, users: Sequence[Row[UserIn]], pins: _Pins, problems: list[str]
+) -> list[_Unit]:
+    stored = _fetch(conn, "user", true())
+    imported = {row.value.employee_no for row in users}
+    # Badges of users the import leaves alone; stations look users up by badge.
+    taken = {s.data["badge_hash"]: no for no, s in stored.items() if no not in imported}
+    units: list[_Unit] = []
+    for row in users:
+        user = row.value
+        badge = badge_hash(user.badge)
+        if badge in taken:
+            problems.append(
+                f"{row.where}: key 'badge': already the badge of employee '{taken[badge]}'"
+            )
+        pin: str | None = None
+        if user.pin is not None:
+            current = (
+                stored[user.employee_no].data.get("pin_hash")
+                if user.employee_no in stored
+                else None
+            )
+            seen, pin = pins[user.employee_no]
+            if seen != current:  # another import changed it since it was checked
+                pin = _pin_to_store(user.pin, current)
+        data = UserRecord(
+            id=_id(f"user:{user.employee_no}"),
+            badge_hash=badge,
+            pin_hash=pin,
+            **user.model_dump(exclude={"badge", "pin"}),
+        )
+        # The rows were counted while their PINs were hashed.
+        units.append(([Record("user", user.employee_no, (), data.model_dump(mode="json"))], 0))
+    return units
+
+
+class _WorkOrderTrees:
+    """Each work order the import touches, with its whole routing and BOM as they end up.
+
+    A work order's scope is the work centers of all its operations and a BOM line's is its
+    operation's, so each tree is rebuilt from the import and the hub's records together;
+    write_records skips whatever comes out unchanged.
+    """
+
+    def __init__(self, conn: Connection, doc: ImportDocument, problems: list[str]) -> None:
+        self._doc = doc
+        self._problems = problems
+        self._headers = {row.value.number: row for row in doc.work_orders}
+        self._op_rows = _group(doc.operations, lambda v: v.work_order)
+        self._line_rows = _group(doc.bom_lines, lambda v: v.work_order)
+        self._numbers = list(dict.fromkeys([*self._headers, *self._op_rows, *self._line_rows]))
+        self._stored_headers = _stored(conn, "work_order", set(self._numbers) - set(self._headers))
+        self._stored_ops: dict[str, dict[int, _Stored]] = defaultdict(dict)
+        for key, stored in _stored_under(conn, "operation", self._numbers).items():
+            number, seq = key.split(":")
+            self._stored_ops[number][int(seq)] = stored
+        self._stored_lines: dict[str, dict[tuple[int, str], _Stored]] = defaultdict(dict)
+        for key, stored in _stored_under(conn, "bom_line", self._numbers).items():
+            number, seq, item = key.split(":", 2)
+            self._stored_lines[number][(int(seq), item)] = stored
+
+    def units(self) -> list[_Unit]:
+        units: list[_Unit] = []
+        for number in self._numbers:
+            header_row = self._headers.get(number)
+            children = [*self._op_rows.get(number, ()), *self._line_rows.get(number, ())]
+            if header_row is not None:
+                order = header_row.value
+                data = WorkOrderRecord(id=_id(f"wo:{number}"), **order.model_dump())
+                header = data.model_dump(mode="json")
+            elif number in self._stored_headers:
+                header = self._stored_headers[number].data
+            else:
+                self._problems += [
+                    _unknown(row.where, "work_order", "work order", number) for row in children
+                ]
+                continue
+            rows = len(children) + (0 if header_row is None else 1)
+            units.append((self._tree(number, header), rows))
+        return units
+
+    def _tree(self, number: str, header: dict[str, Any]) -> list[Record]:
+        old_ops = self._stored_ops[number]
+        old_lines = self._stored_lines[number]
+        if number in self._doc.routings_given:
+            rows = self._op_rows.get(number, ())
+            ops = {row.value.seq: _operation(row.value, header) for row in rows}
+        else:
+            ops = {seq: stored.data for seq, stored in old_ops.items()}
+        lines = {
+            (seq, item): stored.data
+            for (seq, item), stored in old_lines.items()
+            if seq in ops and (number, seq) not in self._doc.boms_given
+        }
+        for row in self._line_rows.get(number, ()):
+            line = row.value
+            if line.op_seq not in ops:
+                missing = f"work order '{number}' has no operation {line.op_seq}"
+                self._problems.append(f"{row.where}: key 'op_seq': {missing}")
+                continue
+            data = BomLineRecord(
+                id=_id(f"bom:{number}:{line.op_seq}:{line.item_code}"),
+                operation_id=ops[line.op_seq]["id"],
+                item_code=line.item_code,
+                qty_per_unit=line.qty_per_unit,
+            )
+            lines[(line.op_seq, line.item_code)] = data.model_dump(mode="json")
+        work_centers = [op["work_center"] for op in ops.values()]
+        records = [Record("work_order", number, tuple(work_centers), header)]
+        records += [
+            Record("operation", f"{number}:{seq}", (op["work_center"],), op)
+            for seq, op in sorted(ops.items())
+        ]
+        records += [
+            Record("bom_line", f"{number}:{seq}:{item}", (ops[seq]["work_center"],), data)
+            for (seq, item), data in sorted(lines.items())
+        ]
+        # A deletion keeps the old scope: the stations that have the record must hear of it.
+        records += [
+            Record("operation", f"{number}:{seq}", stored.scope, None)
+            for seq, stored in old_ops.items()
+            if seq not in ops
+        ]
+        records += [
+            Record("bom_line", f"{number}:{seq}:{item}", stored.scope, None)
+            for (seq, item), stored in old_lines.items()
+            if (seq, item) not in lines
+        ]
+        return records
+
+
+def _operation(op: OperationIn, header: dict[str, Any]) -> dict[str, Any]:
+    data = OperationRecord(
+        id=_id(f"op:{op.work_order}:{op.seq}"),
+        work_order_id=header["id"],
+        seq=op.seq,
+        name=op.name,
+        work_center=op.work_center,
+        qty_planned=op.qty_planned if op.qty_planned is not None else header["qty_planned"],
+        sop_code=op.sop_code,
+    )
+    return data.model_dump(mode="json")
+
+
+def _id(key: str) -> str:
+    return str(uuid.uuid5(_NAMESPACE, key))
+
+
+def _sop_key(sop: SopIn) -> str:
+    return f"{sop.code}:{sop.version}:{sop.language}"
+
+
+def _one(entity: str, key: str, scope: tuple[str, ...], data: BaseModel) -> _Unit:
+    """The record one row gives."""
+    return [Record(entity, key, scope, data.model_dump(mode="json"))], 1
+
+
+def _values(rows: Iterable[Row[M]]) -> Iterator[M]:
+    return (row.value for row in rows)
+
+
+def _unknown(where: str, key: str, what: str, value: str) -> str:
+    return f"{where}: key '{key}': unknown {what} '{value}'"
+
+
+def _unknown_refs(rows: Iterable[Row[M]], key: str, known: set[str], what: str) -> list[str]:
+    """Rows whose `key` names something neither imported nor on the hub."""
+    return [
+        _unknown(row.where, key, what, getattr(row.value, key))
+        for row in rows
+        if getattr(row.value, key) not in known
+    ]
+
+
+def _group(rows: Iterable[Row[M]], key: Callable[[M], str]) -> dict[str, list[Row[M]]]:
+    groups: dict[str, list[Row[M]]] = defaultdict(list)
+    for row in rows:
+        groups[key(row.value)].append(row)
+    return groups
+
+
+@dataclass(frozen=True)
+class _Stored:
+    scope: tuple[str, ...]
+    data: dict[str, Any]
+
+
+def _known(conn: Connection, entity: str, imported: set[str], referenced: set[str]) -> set[str]:
+    """The referenced keys that exist: imported now, or live on the hub."""
+    return imported | set(_stored(conn, entity, referenced - imported))
+
+
+def _stored(conn: Connection, entity: str, keys: Iterable[str]) -> dict[str, _Stored]:
+    """The live (not deleted) records of `entity` with these keys."""
+    wanted = sorted(set(keys))
+    found: dict[str, _Stored] = {}
+    for start in range(0, len(wanted), 500):
+        found |= _fetch(conn, entity, record.c.key.in_(wanted[start : start + 500]))
+    return found
+
+
+def _stored_under(conn: Connection, entity: str, numbers: Iterable[str]) -> dict[str, _Stored]:
+    """The live records of `entity` keyed "NUMBER:..." for these work order numbers."""
+    # Compared by substring, not LIKE (case-blind on SQLite) nor a key range (which a
+    # PostgreSQL locale collation does not order byte by byte).
+    by_length: dict[int, list[str]] = defaultdict(list)
+    for number in numbers:
+        by_length[len(number) + 1].append(f"{number}:")
+    found: dict[str, _Stored] = {}
+    for length, prefixes in by_length.items():
+        for start in range(0, len(prefixes), 500):
+            head = func.substr(record.c.key, 1, length)
+            found |= _fetch(conn, entity, head.in_(prefixes[start : start + 500]))
+    return found
+
+
+def _fetch(conn: Connection, entity: str, condition: ColumnElement[bool]) -> dict[str, _Stored]:
+    rows = conn.execute(
+        select(record.c.key, record.c.scope, record.c.data).where(
+            record.c.entity == entity, record.c.data.is_not(None), condition
+        )
+    )
+    return {
+        row.key: _Stored(tuple(code for code in row.scope.split("|") if code), json.loads(row.data))
+        for row in rows
+    }
