@@ -160,7 +160,7 @@ def create_hub_app(engine: Engine, now: Callable[[], datetime] = _utc_now) -> Fa
         try:
             summary = apply_import(engine, parse_import_json(document), now())
         except ImportProblems as exc:
-            raise HubError(400, ErrorCode.BAD_REQUEST, "\n".join(exc.problems)) from None
+            raise HubError(400, ErrorCode.BAD_REQUEST, str(exc)) from None
         return {"rows": summary.rows, "changed": summary.changed, "by_entity": summary.by_entity}
 
     @app.get("/v1/admin/stations", dependencies=[_as_admin])

@@ -83,7 +83,7 @@ class ImportProblems(Exception):
 
     def __str__(self) -> str:
         total = len(self.problems) + self.more
-        lines = [f"nothing imported, {total} problem{'' if total == 1 else 's'}:"]
+        lines = [f"{total} problem{'' if total == 1 else 's'}:"]
         lines += [f"  {problem}" for problem in self.problems]
         if self.more:
             lines.append(f"  ... and {self.more} more")
@@ -548,9 +548,9 @@ def _describe(where: str, error: ErrorDetails) -> str:
         return f"{place}: key '{key}': missing"
     limits = error.get("ctx", {})
     if kind == "greater_than":
-        text = f"must be more than {limits['gt']}"
+        text = f"must be more than {limits['gt']:g}"
     elif kind == "greater_than_equal":
-        text = f"must be at least {limits['ge']}"
+        text = f"must be at least {limits['ge']:g}"
     elif kind == "string_too_long":
         text = f"must be at most {limits['max_length']} characters"
     else:
@@ -582,7 +582,7 @@ def _shown(value: object) -> str:
 # --- applying to the hub ------------------------------------------------------------------
 
 _Unit = tuple[list[Record], int]  # the records some rows give, and how many rows those are
-_Pins = dict[str, tuple[str | None, str]]  # employee_no -> (stored pin_hash seen, pin_hash)
+_Pins = dict[str, str]  # employee_no -> pin_hash
 
 
 def apply_import(
@@ -605,12 +605,13 @@ def apply_import(
         for records, rows in units:
             writer.add(records, rows)
         writer.flush()
-    tracker.finish()
     changed = {entity: writer.changed[entity] for entity in ENTITY_ORDER if writer.changed[entity]}
     return ImportSummary(document.total_rows, sum(changed.values()), changed)
 
 
 class _Progress:
+    """Calls back with (rows done, total rows): every _REPORT_EVERY rows, or when told to."""
+
     def __init__(self, total: int, callback: Callable[[int, int], None] | None) -> None:
         self.total = total
         self.done = 0
@@ -620,9 +621,9 @@ class _Progress:
     def advance(self, rows: int, report: bool = False) -> None:
         self.done += rows
         if report or self.done - (self._reported or 0) >= _REPORT_EVERY:
-            self.finish()
+            self._report()
 
-    def finish(self) -> None:
+    def _report(self) -> None:
         if self._callback is not None and self._reported != self.done:
             self._callback(self.done, self.total)
             self._reported = self.done
@@ -660,29 +661,25 @@ def _hash_pins(engine: Engine, users: Sequence[Row[UserIn]], tracker: _Progress)
     """The pin_hash for each user's PIN: the stored one while the PIN still matches it (PIN
     hashes are salted, so a fresh one would be a change on every import), else a new one.
 
-    Done before the write lock is taken: scrypt is slow on purpose and stations must not
-    wait for it. This counts as the users' progress.
+    Done before the write lock is taken, as scrypt is slow on purpose and stations must not
+    wait for it; either hash verifies the PIN, whatever commits meanwhile. The users' rows
+    count as done here.
     """
     with engine.connect() as conn:
-        stored = _stored(
-            conn, "user", {row.value.employee_no for row in users if row.value.pin is not None}
-        )
+        keys = {row.value.employee_no for row in users if row.value.pin is not None}
+        stored = _stored(conn, "user", keys)
     pins: _Pins = {}
     for row in users:
         user = row.value
         if user.pin is not None:
-            seen = (
-                stored[user.employee_no].data.get("pin_hash")
-                if user.employee_no in stored
-                else None
-            )
-            pins[user.employee_no] = (seen, _pin_to_store(user.pin, seen))
+            old = stored[user.employee_no].data["pin_hash"] if user.employee_no in stored else None
+            pins[user.employee_no] = _pin_to_store(user.pin, old)
         tracker.advance(1, report=user.pin is not None)
     return pins
 
 
-def _pin_to_store(pin: str, stored: str | None) -> str:
-    return stored if stored is not None and pin_matches(pin, stored) else pin_hash(pin)
+def _pin_to_store(pin: str, old: str | None) -> str:
+    return old if old is not None and pin_matches(pin, old) else pin_hash(pin)
 
 
 def _plan(conn: Connection, doc: ImportDocument, pins: _Pins) -> list[_Unit]:
@@ -747,6 +744,8 @@ def _plan(conn: Connection, doc: ImportDocument, pins: _Pins) -> list[_Unit]:
 def _user_units(
     conn: Connection, users: Sequence[Row[UserIn]], pins: _Pins, problems: list[str]
 ) -> list[_Unit]:
+    if not users:
+        return []
     stored = _fetch(conn, "user", true())
     imported = {row.value.employee_no for row in users}
     # Badges of users the import leaves alone; stations look users up by badge.
@@ -759,20 +758,10 @@ def _user_units(
             problems.append(
                 f"{row.where}: key 'badge': already the badge of employee '{taken[badge]}'"
             )
-        pin: str | None = None
-        if user.pin is not None:
-            current = (
-                stored[user.employee_no].data.get("pin_hash")
-                if user.employee_no in stored
-                else None
-            )
-            seen, pin = pins[user.employee_no]
-            if seen != current:  # another import changed it since it was checked
-                pin = _pin_to_store(user.pin, current)
         data = UserRecord(
             id=_id(f"user:{user.employee_no}"),
             badge_hash=badge,
-            pin_hash=pin,
+            pin_hash=pins.get(user.employee_no),
             **user.model_dump(exclude={"badge", "pin"}),
         )
         # The rows were counted while their PINs were hashed.

@@ -56,6 +56,7 @@ def pull(
             entity=r.entity,
             key=r.key,
             change_no=int(r.change_no),
+            record_id=r.record_id,
             data=None if r.data is None else json.loads(r.data),
         )
         for r in rows

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, tuple_, update
 
 from hub.tables import change_counter, record
+from sync.reference import RECORD_TYPES
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,10 @@ def write_records(conn: Connection, records: Sequence[Record], now: datetime) ->
     A record identical to the stored one (same scope and data) is left alone, so importing
     the same file twice sends stations nothing.
     """
+    for r in records:
+        # Stations apply records as they come: a malformed one must never be stored.
+        if r.data is not None:
+            RECORD_TYPES[r.entity].model_validate(r.data)
     by_key = {(r.entity, r.key): r for r in records}
     wanted = {(r.entity, r.key): (scope_text(r.scope), _data_text(r.data)) for r in records}
     if not wanted:
@@ -73,6 +78,13 @@ def write_records(conn: Connection, records: Sequence[Record], now: datetime) ->
         for row in rows:
             stored[(row.entity, row.key)] = (row.scope, row.data)
             stored_ids[(row.entity, row.key)] = row.record_id
+    for key, (scope, data) in list(wanted.items()):
+        old = stored.get(key)
+        if old is not None and old[0] and scope and old[0] != scope:
+            # A record that moved (an operation to another work center) stays in the old
+            # scope too, so the stations that had it learn where it went.
+            merged = {code for code in (old[0] + scope).split("|") if code}
+            wanted[key] = (scope_text(merged), data)
     changed = [key for key, value in wanted.items() if stored.get(key) != value]
     # A deletion of something never stored is no change either.
     changed = [k for k in changed if not (k not in stored and wanted[k][1] is None)]

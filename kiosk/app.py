@@ -282,6 +282,7 @@ class KioskApp(App[None]):
                 self.services.tasks,
                 self.services.printing,
                 self.config.barcodes,
+                sync_issues=self.services.sync_issues,
             )
         )
 

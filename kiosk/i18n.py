@@ -16,7 +16,7 @@ CATALOG: dict[str, dict[Language, str]] = {
     "header.hub_online": {ZH: "● 在线", EN: "● online"},
     "header.hub_offline": {ZH: "○ 离线", EN: "○ offline"},
     "header.hub_none": {ZH: "○ 单机", EN: "○ no hub"},
-    "header.hub_stopped": {ZH: "✖ 同步已停止，需管理员处理", EN: "✖ sync stopped: admin needed"},
+    "header.hub_stopped": {ZH: "✖ 同步已停止", EN: "✖ sync stopped"},
     "header.hub_queued": {ZH: "待上传 {count}", EN: "to send: {count}"},
     "header.hub_all_sent": {ZH: "已全部上传", EN: "all sent"},
     "header.hub_synced": {ZH: "同步于 {time}", EN: "synced {time}"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -27,10 +28,12 @@ from kiosk.clock import Clock
 from kiosk.device_names import BADGE_READER
 from kiosk.i18n import Translator
 from kiosk.identity import SignedIn
+from kiosk.roles import Permission
 from kiosk.work import OperationStatus, PauseReason, Refused, ReprintReason, Task, TaskDetail
 from screens.base import StationScreen
 from screens.choice_prompt import ChoicePrompt
 from screens.scan_arrived import ScanArrived
+from screens.sync_issues import SyncIssuesScreen
 from screens.text_prompt import TextPrompt
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.station_header import StationHeader
@@ -40,6 +43,7 @@ from screens.widgets.task_table import TaskTable
 if TYPE_CHECKING:
     from kiosk.print_queue import PrintQueue
     from kiosk.tasks import TaskService
+    from sync.station_state import SyncIssue
 
 # Which selected-task status each action needs; the key bar dims the others.
 _NEEDS = {
@@ -69,6 +73,7 @@ class HomeScreen(StationScreen):
         Binding("f5", "refresh", "key.refresh", key_display="F5"),
         Binding("f6", "label", "key.label", key_display="F6"),
         Binding("f7", "reprint", "key.reprint", key_display="F7"),
+        Binding("f8", "sync_issues", "key.sync_issues", key_display="F8"),
         Binding("f10", "logout", "key.logout", key_display="F10"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (_WIDE_FROM, "-wide")]
@@ -98,6 +103,10 @@ class HomeScreen(StationScreen):
         reason: str
 
     @dataclass
+    class SyncIssuesLoaded(Message):
+        issues: list[SyncIssue]
+
+    @dataclass
     class LogoutRequested(Message):
         user: SignedIn
 
@@ -116,8 +125,11 @@ class HomeScreen(StationScreen):
         tasks: TaskService,
         printing: PrintQueue,
         barcodes: BarcodeSection,
+        *,
+        sync_issues: Callable[[], list[SyncIssue]],
     ) -> None:
         super().__init__(tr)
+        self._sync_issues = sync_issues
         self._printing = printing
         self._barcodes = barcodes
         self._station = station
@@ -128,8 +140,8 @@ class HomeScreen(StationScreen):
         self._detail: TaskDetail | None = None
 
     def compose(self) -> ComposeResult:
-        who = f"{self.user.name} · {self.tr(f'role.{self.user.role.value}')}"
-        yield StationHeader(self._station, who, self.tr, self._clock)
+        role = self.tr(f"role.{self.user.role.value}")
+        yield StationHeader(self._station, self.user.name, self.tr, self._clock, role=role)
         with Horizontal(id="work"):
             yield TaskTable(self.tr)
             yield TaskDetailPane(self.tr)
@@ -304,6 +316,25 @@ class HomeScreen(StationScreen):
             return
         self._printing.reprint(last.job_id, self.user, reason)
         self.post_message(self.Notice("reprint.queued", {}))
+
+    def action_sync_issues(self) -> None:
+        """Team leads and admins only: the hub's verdicts name people and what they did."""
+        if not self.user.may(Permission.VIEW_SYNC_ISSUES):
+            self.app.bell()
+            self.notify(self.tr("refusal.not_permitted"), severity="error", timeout=8)
+            return
+        self._load_sync_issues()
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="sync-issues")
+    def _load_sync_issues(self) -> None:
+        self.post_message(self.SyncIssuesLoaded(self._sync_issues()))
+
+    def on_home_screen_sync_issues_loaded(self, message: HomeScreen.SyncIssuesLoaded) -> None:
+        # Not on top any more (a second F8, a sign-out): one list, and only for who asked.
+        if self.is_current:
+            self.app.push_screen(
+                SyncIssuesScreen(self.tr, self._station, self._clock, self.user, message.issues)
+            )
 
     def on_home_screen_notice(self, message: HomeScreen.Notice) -> None:
         if message.error:

@@ -102,14 +102,19 @@ class SyncIssuesScreen(StationScreen):
         facts = Table.grid(padding=(0, 1))
         facts.add_column(style="bold", no_wrap=True)
         facts.add_column(overflow="fold")
-        facts.add_row(tr("sync.when"), issue.occurred_at.astimezone().strftime("%m-%d %H:%M"))
-        facts.add_row(tr("sync.what"), self._word("sync.event", issue.type))
-        facts.add_row(tr("sync.who"), self._who(issue.user_id))
-        facts.add_row(tr("sync.subject"), _subject(issue))
         why = "; ".join(self._word("sync.reason", code) for code in issue.reason.split(",") if code)
-        facts.add_row(tr("sync.why"), Text(why, style="bold"))
+        # Text, not str: a Rich table would read brackets in ids and hub text as markup.
+        rows = [
+            ("sync.when", Text(issue.occurred_at.astimezone().strftime("%m-%d %H:%M"))),
+            ("sync.what", Text(self._word("sync.event", issue.type))),
+            ("sync.who", Text(self._who(issue.user_id))),
+            ("sync.subject", Text(_subject(issue))),
+            ("sync.why", Text(why, style="bold")),
+        ]
         if issue.detail:
-            facts.add_row(tr("sync.detail"), Text(issue.detail, style="dim"))
+            rows.append(("sync.detail", Text(issue.detail, style="dim")))
+        for key, value in rows:
+            facts.add_row(Text(tr(key)), value)
         return Group(badge, facts)
 
     def _word(self, prefix: str, code: str) -> str:

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from kiosk.reference import apply_changes, drop_unseen
@@ -57,27 +58,39 @@ def _set(session: Session, key: str, value: str) -> None:
 
 
 def unsent(store: Store, limit: int) -> list[OutboxEvent]:
-    with store.read() as session:
-        rows = session.exec(
-            select(Event)
-            .where(col(Event.synced_at).is_(None))
-            .order_by(col(Event.seq))
+    # Core rows, not ORM objects: this runs for every batch of a long catch-up.
+    table = Event.__table__  # type: ignore[attr-defined]
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            core_select(
+                table.c.id,
+                table.c.seq,
+                table.c.type,
+                table.c.payload,
+                table.c.subject_id,
+                table.c.user_id,
+                table.c.occurred_at,
+                table.c.mono_ns,
+                table.c.boot_id,
+            )
+            .where(table.c.synced_at.is_(None))
+            .order_by(table.c.seq)
             .limit(limit)
         ).all()
-        return [
-            OutboxEvent(
-                id=row.id,
-                seq=row.seq,
-                type=row.type,
-                payload=json.loads(row.payload),
-                subject_id=row.subject_id,
-                user_id=row.user_id,
-                occurred_at=row.occurred_at,
-                mono_ns=row.mono_ns,
-                boot_id=row.boot_id,
-            )
-            for row in rows
-        ]
+    return [
+        OutboxEvent(
+            id=row.id,
+            seq=row.seq,
+            type=row.type,
+            payload=json.loads(row.payload),
+            subject_id=row.subject_id,
+            user_id=row.user_id,
+            occurred_at=row.occurred_at,
+            mono_ns=row.mono_ns,
+            boot_id=row.boot_id,
+        )
+        for row in rows
+    ]
 
 
 def record_answers(
@@ -88,41 +101,48 @@ def record_answers(
     A `gap` means the hub lacks events this station thought delivered (the hub was
     restored from a backup): they go back in the queue, to be sent again in order.
     """
-    answered = [
-        {
-            "id": result.id,
-            "synced_at": now,
-            # A duplicate was accepted by an earlier delivery whose answer was lost.
-            "sync_status": (
-                EventStatus.ACCEPTED if result.status is EventStatus.DUPLICATE else result.status
-            ).value,
-            "sync_reason": result.reason,
-            "sync_detail": result.detail,
-        }
-        for result in results
-        if result.status is not EventStatus.GAP
+    table = Event.__table__  # type: ignore[attr-defined]
+    accepted = [r.id for r in results if r.status in (EventStatus.ACCEPTED, EventStatus.DUPLICATE)]
+    # A duplicate was accepted by an earlier delivery whose answer was lost.
+    others = [
+        {"b_id": r.id, "status": r.status.value, "reason": r.reason, "detail": r.detail}
+        for r in results
+        if r.status in (EventStatus.FLAGGED, EventStatus.REJECTED)
     ]
     with store.write() as session:
-        if answered:
-            session.execute(update(Event), answered)  # one UPDATE by primary key, many rows
-        requeued = 0
-        if len(answered) < len(results):
-            requeued = (
-                session.connection()
-                .execute(
-                    update(Event)
-                    .where(
-                        col(Event.seq) > hub_last_seq,
-                        col(Event.sync_status) == EventStatus.ACCEPTED.value,
-                    )
-                    .values(synced_at=None, sync_status=None)
-                )
-                .rowcount
+        conn = session.connection()
+        for start in range(0, len(accepted), 500):
+            conn.execute(
+                update(table)
+                .where(table.c.id.in_(accepted[start : start + 500]))
+                .values(synced_at=now, sync_status=EventStatus.ACCEPTED.value)
             )
+        if others:
+            conn.execute(
+                update(table)
+                .where(table.c.id == bindparam("b_id"))
+                .values(
+                    synced_at=now,
+                    sync_status=bindparam("status"),
+                    sync_reason=bindparam("reason"),
+                    sync_detail=bindparam("detail"),
+                ),
+                others,
+            )
+        requeued = 0
+        if any(r.status is EventStatus.GAP for r in results):
+            requeued = conn.execute(
+                update(table)
+                .where(
+                    table.c.seq > hub_last_seq,
+                    table.c.sync_status == EventStatus.ACCEPTED.value,
+                )
+                .values(synced_at=None, sync_status=None)
+            ).rowcount
         _set(session, LAST_SYNC, now.isoformat())
         _set(session, SKEW, str(skew_ms))
         session.execute(update(StationMeta).where(col(StationMeta.key) == BLOCKED).values(value=""))
-    return len(answered) + requeued
+    return len(accepted) + len(others) + requeued
 
 
 def cursor(store: Store) -> tuple[int, bool]:

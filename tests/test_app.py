@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label
 
 from kiosk.app import KioskApp
-from kiosk.config import StationConfig, load_config
+from kiosk.config import StationConfig
 from kiosk.identity import SignedIn
 from kiosk.services import Services
 from kiosk.store.models import Event, Operation
@@ -277,40 +277,6 @@ async def test_handheld_size_shows_tasks_and_keys(
         assert detail.has_focus
         await pilot.press("down", "down")
         assert detail.scroll_y == 2
-
-
-async def test_header_shows_whether_the_hub_answers(
-    tmp_path: Path, clock: FakeClock, services: Services
-) -> None:
-    import http.server
-    import socket
-
-    class Health(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200 if self.path == "/health" else 404)
-            self.end_headers()
-
-        def log_message(self, format: str, *args: object) -> None:
-            """Quiet: the test output is not the place for access logs."""
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Health)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    path = tmp_path / "kiosk.toml"
-    path.write_text(path.read_text(encoding="utf-8") + f'\n[hub]\nurl = "{url}"\n', "utf-8")
-    config = load_config(path)
-    app = KioskApp(config, clock, lambda: services, tick_seconds=0.05, status_seconds=0.1)
-
-    def hub_mark() -> str:
-        return str(app.screen.query_one(StationHeader).query_one("#hub", Label).render())
-
-    async with app.run_test() as pilot:
-        await wait_for(pilot, lambda: "online" in hub_mark())
-        server.shutdown()
-        server.server_close()
-        with socket.socket() as probe:  # nothing listens on the port any more
-            assert probe.connect_ex(("127.0.0.1", server.server_address[1])) != 0
-        await wait_for(pilot, lambda: "offline" in hub_mark())
 
 
 async def test_two_scans_in_one_burst_are_checked_one_at_a_time(

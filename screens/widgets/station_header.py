@@ -35,10 +35,10 @@ class StationHeader(Horizontal):
     }
     StationHeader Label { padding: 0 0 0 1; height: 1; }
     StationHeader #station-name {
-        width: 1fr; min-width: 11; color: $text-muted; text-overflow: ellipsis;
+        width: 1fr; min-width: 11; color: $text-muted;
+        text-wrap: nowrap; text-overflow: ellipsis;
     }
     StationHeader #user { width: auto; max-width: 35%; }
-    StationHeader #hub { padding: 0 1; }
     StationHeader #hub.-online { color: $success; }
     StationHeader #hub.-offline { color: $warning; }
     StationHeader #hub.-stopped { background: $error; color: $text; }
@@ -84,11 +84,13 @@ class StationHeader(Horizontal):
         hub.set_class(status is not None and status.online and not stopped, "-online")
         hub.set_class(not stopped and (status is None or not status.online), "-offline")
         hub.set_class(stopped, "-stopped")
-        self.query_one("#issues", Label).set_class(status is not None and status.issues > 0, "-shown")
+        issues = status is not None and status.issues > 0
+        self.query_one("#issues", Label).set_class(issues, "-shown")
         self._layout()
 
     def _layout(self) -> None:
-        """The wordiest form that fits the width, down to glyphs and the name alone."""
+        """The wordiest form that fits beside the whole station name, else beside its start;
+        down to glyphs and the person's name alone."""
         who = f"{self._user} · {self._role}" if self._role else self._user
         forms = [
             (who, self._hub_words(), self._issues_words()),
@@ -96,13 +98,21 @@ class StationHeader(Horizontal):
             (self._user, self._hub_glyphs(with_time=True), self._issues_glyphs()),
             (self._user, self._hub_glyphs(with_time=False), self._issues_glyphs()),
         ]
-        chosen = next((form for form in forms if self._fits(form)), forms[-1])
+        station = self.query_one("#station-name", Label)
+        least = station.styles.min_width
+        reserves = (
+            cell_len(self._station) + station.styles.gutter.width,
+            int(least.value) if least is not None else 0,
+        )
+        chosen = next(
+            (form for reserve in reserves for form in forms if self._fits(reserve, form)),
+            forms[-1],
+        )
         for label, text in zip(self._labels(), chosen, strict=True):
             label.update(text)
 
-    def _fits(self, form: tuple[str, str, str]) -> bool:
-        station = self.query_one("#station-name", Label).styles.min_width
-        needed = int(station.value) if station is not None else 0
+    def _fits(self, station_width: int, form: tuple[str, str, str]) -> bool:
+        needed = station_width
         time = self.query_one("#time", Label)
         for label, text in [(time, self._time()), *zip(self._labels(), form, strict=True)]:
             if text:  # an empty label is hidden
@@ -136,10 +146,7 @@ class StationHeader(Horizontal):
         status = self._status
         if status is None:
             return self._tr("header.hub_none")
-        if status.blocked:
-            mark = _STOPPED
-        else:
-            mark = _ONLINE if status.online else _OFFLINE
+        mark = _STOPPED if status.blocked else _ONLINE if status.online else _OFFLINE
         text = f"{mark} {_QUEUED}{status.queued}"
         # While it answers, the last sync is a moment ago: the time says something only
         # once the hub is away or has stopped taking this station's records.
