@@ -102,7 +102,8 @@ class SyncIssuesScreen(StationScreen):
         facts = Table.grid(padding=(0, 1))
         facts.add_column(style="bold", no_wrap=True)
         facts.add_column(overflow="fold")
-        why = "; ".join(self._word("sync.reason", code) for code in issue.reason.split(",") if code)
+        # Several flags come joined with ","; one line each reads the same in both languages.
+        why = "\n".join(self._word("sync.reason", code) for code in issue.reason.split(",") if code)
         # Text, not str: a Rich table would read brackets in ids and hub text as markup.
         rows = [
             ("sync.when", Text(issue.occurred_at.astimezone().strftime("%m-%d %H:%M"))),

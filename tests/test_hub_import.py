@@ -410,11 +410,12 @@ def test_an_operation_left_out_on_reimport_is_deleted_with_its_bom_lines(hub: En
     summary = import_json(hub, document)
 
     after = stored(hub)
-    assert summary.by_entity == {"work_order": 1, "operation": 1, "bom_line": 1}
+    assert summary.by_entity == {"operation": 1, "bom_line": 1}
     # Deletions keep their scope, so the stations that have the records hear of it.
     assert after[("operation", f"{WO}:30")][:2] == ("|WC-ASM|", None)
     assert after[("bom_line", f"{WO}:30:SCR-M3X8")][:2] == ("|WC-ASM|", None)
-    assert after[("work_order", WO)].scope == "|WC-SMT|"
+    # A record's scope never shrinks: the assembly station keeps hearing of the order.
+    assert after[("work_order", WO)].scope == "|WC-ASM|WC-SMT|"
     assert after[("bom_line", f"{WO}:10:SP-SAC305")] == before[("bom_line", f"{WO}:10:SP-SAC305")]
 
 
@@ -435,12 +436,14 @@ def test_lists_left_out_keep_what_the_hub_has(hub: Engine, tmp_path: Path) -> No
     )
 
     after = stored(hub)
-    assert after[("work_order", WO)].scope == "|WC-ASM|"
-    assert after[("bom_line", f"{WO}:10:SP-SAC305")].scope == "|WC-ASM|"
+    # Moved records keep their old scope too, so the SMT station learns they went.
+    assert after[("operation", f"{WO}:10")].scope == "|WC-ASM|WC-SMT|"
+    assert after[("work_order", WO)].scope == "|WC-ASM|WC-SMT|"
+    assert after[("bom_line", f"{WO}:10:SP-SAC305")].scope == "|WC-ASM|WC-SMT|"
     assert after[("bom_line", f"{WO}:10:SP-SAC305")].data is not None
     # Operation 30 lost its explicit 198: a given routing replaces the operations whole.
     assert (after[("operation", f"{WO}:30")].data or {})["qty_planned"] == 200
-    assert summary.by_entity == {"work_order": 1, "operation": 2, "bom_line": 2}
+    assert summary.by_entity == {"operation": 2, "bom_line": 2}
 
 
 def test_bad_csv_rows_are_all_reported_by_row_number(tmp_path: Path) -> None:

@@ -212,7 +212,8 @@ ENGLISH_CARDS = [  # newest first
         "material used",
         "Daniel Lee",
         "LOT42",
-        "The lot is on hold; More was used from the lot than it holds",
+        "The lot is on hold",
+        "More was used from the lot than it holds",
         "lot LOT42 is on hold on the hub; lot LOT42: 130 consumed of 100",
     ],
     [

@@ -89,8 +89,8 @@ class StationHeader(Horizontal):
         self._layout()
 
     def _layout(self) -> None:
-        """The wordiest form that fits beside the whole station name, else beside its start;
-        down to glyphs and the person's name alone."""
+        """The wordiest form that fits, down to glyphs and the person's name alone; the
+        station takes what is left, never less than its id."""
         who = f"{self._user} · {self._role}" if self._role else self._user
         forms = [
             (who, self._hub_words(), self._issues_words()),
@@ -98,21 +98,13 @@ class StationHeader(Horizontal):
             (self._user, self._hub_glyphs(with_time=True), self._issues_glyphs()),
             (self._user, self._hub_glyphs(with_time=False), self._issues_glyphs()),
         ]
-        station = self.query_one("#station-name", Label)
-        least = station.styles.min_width
-        reserves = (
-            cell_len(self._station) + station.styles.gutter.width,
-            int(least.value) if least is not None else 0,
-        )
-        chosen = next(
-            (form for reserve in reserves for form in forms if self._fits(reserve, form)),
-            forms[-1],
-        )
+        chosen = next((form for form in forms if self._fits(form)), forms[-1])
         for label, text in zip(self._labels(), chosen, strict=True):
             label.update(text)
 
-    def _fits(self, station_width: int, form: tuple[str, str, str]) -> bool:
-        needed = station_width
+    def _fits(self, form: tuple[str, str, str]) -> bool:
+        least = self.query_one("#station-name", Label).styles.min_width
+        needed = int(least.value) if least is not None else 0
         time = self.query_one("#time", Label)
         for label, text in [(time, self._time()), *zip(self._labels(), form, strict=True)]:
             if text:  # an empty label is hidden
