@@ -89,7 +89,7 @@ CATALOG: dict[str, dict[Language, str]] = {
     "key.cancel": {ZH: "取消", EN: "Cancel"},
     "key.label": {ZH: "打标签", EN: "Label"},
     "key.reprint": {ZH: "补打", EN: "Reprint"},
-    "key.sync_issues": {ZH: "同步问题", EN: "Sync issues"},
+    "key.sync_issues": {ZH: "同步问题", EN: "Sync"},
     "key.close": {ZH: "关闭", EN: "Close"},
     # Home: task list and detail
     "home.empty": {

@@ -95,7 +95,7 @@ class SyncIssuesScreen(StationScreen):
     def _card(self, issue: SyncIssue) -> RenderableType:
         tr = self.tr
         badge = Text.assemble(
-            (f" {tr(f'sync.{issue.status}')} ", _BADGE_STYLE.get(issue.status, "bold reverse")),
+            (f" {tr(f'sync.{issue.status}')} ", _BADGE_STYLE[issue.status]),
             " ",
             (tr(f"sync.{issue.status}_means"), "italic"),
         )

@@ -22,7 +22,7 @@ class StationHeader(Horizontal):
     """Watches the app's `hub_status` (None while no hub is configured).
 
     Words are used where they fit; on a narrow terminal the role and then the hub's words
-    give way to glyphs, so the station, the person and the clock stay whole.
+    give way to glyphs, so the station's id, the person and the clock stay whole.
     """
 
     DEFAULT_CSS = """

@@ -1,0 +1,88 @@
+"""Transport security and authentication: HTTPS with a CA from kiosk.toml, tokens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+import trustme
+
+from sync.client import HubUnreachable
+from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
+from tests.hub_harness import HubProcess, client, make_plant, open_station, write_events
+
+
+def test_station_verifies_the_hubs_certificate_against_its_ca_file(tmp_path: Path) -> None:
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1")
+    cert_file, key_file, ca_file = (tmp_path / n for n in ("hub.pem", "hub.key", "ca.pem"))
+    cert.cert_chain_pems[0].write_to_path(str(cert_file))
+    cert.private_key_pem.write_to_path(str(key_file))
+    ca.cert_pem.write_to_path(str(ca_file))
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    plant = make_plant(url)
+    token = plant.enrol("ST-1", "WC-A")
+    store = open_station(tmp_path, "ST-1")
+    write_events(store, 3)
+    hub = HubProcess(url, tmp_path / "hub.log", cert=cert_file, key=key_file).start()
+    try:
+        assert hub.url.startswith("https://")
+        untrusting = client(store, hub.url, token)  # system store: does not know this CA
+        with pytest.raises(HubUnreachable, match="CERTIFICATE_VERIFY_FAILED"):
+            untrusting.sync_once()
+        untrusting.close()
+        trusting = client(store, hub.url, token, ca_file=str(ca_file))
+        assert trusting.sync_once().pushed == 3
+        trusting.close()
+    finally:
+        hub.kill()
+
+
+@pytest.fixture
+def hub_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'hub.db'}"
+
+
+def test_every_call_needs_the_right_token(hub_url: str, tmp_path: Path) -> None:
+    plant = make_plant(hub_url)
+    station_token = plant.enrol("ST-1", "WC-A")
+    hub = HubProcess(hub_url, tmp_path / "hub.log").start()
+    pull = {"protocol": PROTOCOL_VERSION, "station_id": "ST-1", "cursor": 0}
+    try:
+        with httpx.Client(base_url=hub.url) as http:
+
+            def status(method: str, path: str, token: str | None, body: object = None) -> int:
+                headers = {PROTOCOL_HEADER: str(PROTOCOL_VERSION)}
+                if token is not None:
+                    headers["Authorization"] = f"Bearer {token}"
+                return http.request(method, path, headers=headers, json=body).status_code
+
+            for token in (None, "made-up", plant.admin_token):
+                assert status("POST", "/v1/sync/pull", token, pull) == 401
+                assert status("POST", "/v1/sync/hello", token) == 401
+            for token in (None, "made-up", station_token):
+                assert status("GET", "/v1/admin/stations", token) == 401
+                assert status("POST", "/v1/admin/import", token, {}) == 401
+            assert status("POST", "/v1/sync/pull", station_token, pull) == 200
+            # A station's token speaks for that station only.
+            other = {**pull, "station_id": "ST-2"}
+            assert status("POST", "/v1/sync/pull", station_token, other) == 403
+            assert status("GET", "/v1/admin/stations", plant.admin_token) == 200
+            answer = http.post("/v1/sync/pull", json=pull)
+            assert answer.headers["WWW-Authenticate"] == "Bearer"
+            assert answer.json()["error"] == "unauthorized"
+    finally:
+        hub.kill()
+
+
+def test_the_hub_stores_only_token_hashes(hub_url: str) -> None:
+    plant = make_plant(hub_url)
+    token = plant.enrol("ST-1", "WC-A")
+    from sqlalchemy import text
+
+    with plant.engine.connect() as conn:
+        stored = conn.execute(text("SELECT token_hash FROM station")).scalar_one()
+        admin = conn.execute(text("SELECT token_hash FROM admin_token")).scalar_one()
+    assert token not in stored and len(stored) == 64
+    assert plant.admin_token not in admin
