@@ -1,0 +1,544 @@
+"""Sync throughput and latency: a station pushing to a real hub, pulling from it, and 200
+stations polling it at once.
+
+Run: ``.venv/bin/python bench/sync.py [--events N] [--batch N] [--no-postgres] [--quick]``.
+A benchmark that prints figures; it exits 0 whether or not a target is met (1 only when a
+run fails: a hub does not start, or an exchange does not end as it should).
+
+Every hub is ``kiosk hub serve`` in its own process on loopback, on a fresh SQLite file
+(then, unless --no-postgres, on a fresh database of a throwaway PostgreSQL server,
+tests/postgres.py), everything in one temporary folder on the machine's disk. Per hub:
+
+1. push: a station store already holding --events ``auth.login`` events (written once, in
+   transactions of 500, and copied for each hub; not timed) pushes them all with
+   ``SyncClient.push_pending()`` in batches of --batch. events/s = events / wall time of
+   that call; the hub's CPU time (from /proc) and this process's (the station's side) are
+   printed beside it. On SQLite, the same rows, read back from the hub's ``hub_event``, are
+   then inserted with ``sqlite3.executemany`` into a fresh file made from
+   ``hub.tables.metadata`` (same columns and indexes) with the hub's pragmas (WAL,
+   synchronous=FULL), one transaction per batch of --batch: the ratio push / raw insert is
+   what the sync protocol, HTTP and the hub's checks cost over the bare writes.
+2. pull: the hub holds --operations operations (5 per work order) for the station's work
+   center, their work orders, the item and the work center; a new station's ``pull_all()``
+   from cursor 0 to its last page is timed (its store is opened before).
+3. poll: --stations stations are enrolled and put at the hub's latest change; each polls
+   (``POST /v1/sync/pull`` with that cursor: nothing new) for --seconds seconds, back to
+   back unless --poll-interval. The stations are spread over --poll-processes client
+   processes (bench/_sync_poller.py: asyncio, one httpx connection per station), which
+   all start together once every station has pulled once; a request's latency is from
+   sending it to having read the answer. Closed loop: with no interval, latency is about
+   stations / throughput (Little's law). The clients' CPU share is printed, since they run
+   on the same cores as the hub.
+
+Percentiles are nearest-rank.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+# As a script, bench/ leads sys.path and this file would shadow the `sync` package; the
+# project root goes first instead (it also makes `tests` importable).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.engine import URL
+from sqlmodel import select as sql_select
+
+from hub.tables import change_counter, hub_event, metadata
+from kiosk.clock import SystemClock
+from kiosk.config import HubSection
+from kiosk.store.database import Store, open_store
+from kiosk.store.models import Operation
+from sync.client import SyncClient
+from sync.protocol import PROTOCOL_VERSION, PullRequest
+from tests.hub_harness import Plant, free_port, make_plant, operation_records
+from tests.postgres import PostgresError, PostgresServer, find_bin_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+POLLER = ROOT / "bench" / "_sync_poller.py"
+TARGET_RATIO = 0.5
+TARGET_P99_MS = 100.0
+WORK_CENTER = "WC-A"
+PUSH_STATION = "BENCH-PUSH"
+PULL_STATION = "BENCH-PULL"
+OPS_PER_ORDER = 5
+WRITE_CHUNK = 500  # events per station transaction while filling the outbox
+HUB_START_SECONDS = 30.0
+# Far above any plausible exchange: a hub that takes longer is stuck, and the run has failed.
+HTTP_TIMEOUT_SECONDS = 60.0
+
+FULL = {"events": 100_000, "operations": 10_000, "stations": 200, "seconds": 10.0}
+QUICK = {"events": 2_000, "operations": 1_000, "stations": 20, "seconds": 2.0}
+
+
+class RunFailed(Exception):
+    """A hub did not start, or an exchange did not end as it should; the message says which."""
+
+
+def _progress(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Hub:
+    """`kiosk hub serve` in its own process and session: Ctrl+C reaches only this script,
+    which then kills it; its pid gives its CPU time (unlike tests.hub_harness.HubProcess)."""
+
+    def __init__(self, db_url: str, log: Path) -> None:
+        self.db_url = db_url
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._log = log
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int:
+        if self._process is None:
+            raise RunFailed("the hub is not running")
+        return self._process.pid
+
+    def start(self) -> None:
+        command = [sys.executable, "-m", "kiosk", "hub", "serve", "--db", self.db_url]
+        with self._log.open("ab") as log:
+            self._process = subprocess.Popen(
+                [*command, "--port", str(self.port)],
+                stdout=log,
+                stderr=log,
+                cwd=ROOT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + HUB_START_SECONDS
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RunFailed(f"the hub exited: {self._log.read_text()[-2000:]}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RunFailed(f"the hub did not listen: {self._log.read_text()[-2000:]}")
+
+    def kill(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
+            self._process = None
+
+
+def sync_client(store: Store, hub: Hub, token: str, batch: int) -> SyncClient:
+    section = HubSection(
+        url=hub.url, token=token, timeout_seconds=HTTP_TIMEOUT_SECONDS, batch_size=batch
+    )
+    return SyncClient(store, section, SystemClock())
+
+
+def fill_outbox(path: Path, events: int) -> None:
+    """A station database whose outbox holds `events` unsent events."""
+    store = open_store(path, PUSH_STATION, SystemClock())
+    try:
+        for start in range(0, events, WRITE_CHUNK):
+            with store.write() as session:
+                for _ in range(min(WRITE_CHUNK, events - start)):
+                    store.outbox.append(session, "auth.login", {"session_id": "s"}, "user-1")
+    finally:
+        store.close()
+
+
+def copy_database(source: Path, target: Path) -> None:
+    # The backup API copies what is committed, whatever is still in the WAL file.
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    """Nearest-rank percentile `q` (0-100] of already sorted values."""
+    rank = max(1, math.ceil(q / 100 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "NOT met"
+
+
+@dataclass(frozen=True)
+class Push:
+    seconds: float
+    hub_cpu: float  # seconds
+    station_cpu: float  # seconds, this process
+
+
+def measure_push(plant: Plant, hub: Hub, store: Store, token: str, events: int, batch: int) -> Push:
+    client = sync_client(store, hub, token, batch)
+    try:
+        hub_before, station_before = cpu_seconds(hub.pid), time.process_time()
+        started = time.perf_counter()
+        pushed = client.push_pending()
+        seconds = time.perf_counter() - started
+        station_cpu = time.process_time() - station_before
+        hub_cpu = cpu_seconds(hub.pid) - hub_before
+    finally:
+        client.close()
+    with plant.engine.connect() as conn:
+        statuses: dict[str, int] = dict(
+            conn.execute(
+                select(hub_event.c.status, func.count())
+                .where(hub_event.c.station_id == PUSH_STATION)
+                .group_by(hub_event.c.status)
+            ).all()
+        )
+    if pushed != events or statuses != {"accepted": events}:
+        raise RunFailed(f"push: {pushed} of {events} events sent, the hub has {statuses}")
+    return Push(seconds, hub_cpu, station_cpu)
+
+
+def raw_insert(plant: Plant, path: Path, batch: int) -> float:
+    """Seconds to insert the hub's pushed rows again with bare sqlite3, `batch` a transaction."""
+    columns = [column for column in hub_event.c if column.name != "no"]
+    with plant.engine.connect() as conn:
+        rows = [tuple(row) for row in conn.execute(select(*columns).order_by(hub_event.c.no))]
+    engine = create_engine(URL.create("sqlite", database=str(path)))
+    metadata.create_all(engine)
+    engine.dispose()
+    names = ", ".join(column.name for column in columns)
+    statement = f"INSERT INTO hub_event ({names}) VALUES ({', '.join('?' * len(columns))})"
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        started = time.perf_counter()
+        for start in range(0, len(rows), batch):
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany(statement, rows[start : start + batch])
+            db.execute("COMMIT")
+        seconds = time.perf_counter() - started
+        inserted = db.execute("SELECT count(*) FROM hub_event").fetchone()[0]
+    finally:
+        db.close()
+    if inserted != len(rows):
+        raise RunFailed(f"raw insert: {inserted} rows in the table, {len(rows)} inserted")
+    return seconds
+
+
+@dataclass(frozen=True)
+class Pull:
+    seconds: float
+    rows: int
+    pages: int
+
+
+def measure_pull(
+    hub: Hub, path: Path, token: str, records: int, operations: int, batch: int
+) -> Pull:
+    store = open_store(path, PULL_STATION, SystemClock())
+    client = sync_client(store, hub, token, batch)
+    pages = 0
+
+    def page_done(_done: int, _total: int) -> None:
+        nonlocal pages
+        pages += 1
+
+    try:
+        started = time.perf_counter()
+        pulled = client.pull_all(page_done)
+        seconds = time.perf_counter() - started
+        with store.read() as session:
+            stored = session.exec(sql_select(func.count()).select_from(Operation)).one()
+    finally:
+        client.close()
+        store.close()
+    if pulled != records or stored != operations:
+        raise RunFailed(
+            f"pull: {pulled} of {records} records received, {stored} of {operations} "
+            "operations stored"
+        )
+    return Pull(seconds, pulled, pages)
+
+
+@dataclass(frozen=True)
+class Poll:
+    latencies: list[float]  # seconds, sorted
+    seconds: float
+    hub_cpu: float
+    client_cpu: float
+
+
+def measure_poll(
+    stack: ExitStack,
+    hub: Hub,
+    folder: Path,
+    stations: list[tuple[str, str]],
+    cursor: int,
+    seconds: float,
+    processes: int,
+    interval: float,
+) -> Poll:
+    jobs: list[list[dict[str, Any]]] = [[] for _ in range(processes)]
+    for n, (station_id, token) in enumerate(stations):
+        body = PullRequest(protocol=PROTOCOL_VERSION, station_id=station_id, cursor=cursor)
+        # Offsets spread the stations' polls evenly over one interval, as clocks would.
+        offset = interval * n / len(stations)
+        jobs[n % processes].append(
+            {"token": token, "body": body.model_dump_json(), "offset": offset}
+        )
+    clients: list[tuple[subprocess.Popen[str], Path]] = []
+    for n, job in enumerate(jobs):
+        log = folder / f"poller-{n}.log"
+        with log.open("w") as errors:
+            child = subprocess.Popen(
+                [sys.executable, str(POLLER)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                text=True,
+                cwd=ROOT,
+                start_new_session=True,
+            )
+        stack.callback(_kill, child)
+        clients.append((child, log))
+        assert child.stdin is not None
+        child.stdin.write(json.dumps({"url": hub.url, "interval": interval, "stations": job}))
+        child.stdin.write("\n")
+        child.stdin.flush()
+    for child, log in clients:
+        assert child.stdout is not None
+        if child.stdout.readline().strip() != "ready":
+            raise RunFailed(f"a poll client did not start: {log.read_text()[-2000:]}")
+    start = time.monotonic() + 0.1
+    hub_before = cpu_seconds(hub.pid)
+    for child, _ in clients:
+        assert child.stdin is not None
+        child.stdin.write(f"go {start} {start + seconds}\n")
+        child.stdin.close()
+    results: list[dict[str, Any]] = []
+    for child, log in clients:
+        assert child.stdout is not None
+        out = child.stdout.read()
+        if child.wait() != 0:
+            raise RunFailed(f"a poll client failed: {log.read_text()[-2000:]}")
+        results.append(json.loads(out))
+    hub_cpu = cpu_seconds(hub.pid) - hub_before
+    errors = sum(result["errors"] for result in results)
+    if errors:
+        first = next(result["first_error"] for result in results if result["errors"])
+        raise RunFailed(f"poll: {errors} requests failed, the first: {first}")
+    latencies = sorted(value for result in results for value in result["latencies"])
+    if not latencies:
+        raise RunFailed("poll: no request completed")
+    client_cpu = sum(float(result["cpu_seconds"]) for result in results)
+    return Poll(latencies, seconds, hub_cpu, client_cpu)
+
+
+def _kill(child: subprocess.Popen[str]) -> None:
+    if child.poll() is None:
+        child.kill()
+    child.wait()
+
+
+@dataclass(frozen=True)
+class Settings:
+    events: int
+    batch: int
+    operations: int
+    stations: int
+    seconds: float
+    processes: int
+    interval: float
+
+
+def run_hub(name: str, db_url: str, folder: Path, outbox: Path, settings: Settings) -> None:
+    """Push, pull and poll against one hub on `db_url`, printing each figure as it comes."""
+    tag = name.lower()
+    with ExitStack() as stack:
+        _progress(f"{name}: preparing the hub database (not timed)")
+        plant = make_plant(db_url)
+        stack.callback(plant.engine.dispose)
+        push_token = plant.enrol(PUSH_STATION, WORK_CENTER)
+        pull_token = plant.enrol(PULL_STATION, WORK_CENTER)
+        records = operation_records(
+            WORK_CENTER, max(1, settings.operations // OPS_PER_ORDER), OPS_PER_ORDER
+        )
+        plant.write(records)
+        operations = sum(r.entity == "operation" for r in records)
+        pollers = [
+            (f"BENCH-POLL-{n:03d}", plant.enrol(f"BENCH-POLL-{n:03d}", WORK_CENTER))
+            for n in range(settings.stations)
+        ]
+        with plant.engine.connect() as conn:
+            cursor = int(conn.execute(select(change_counter.c.value)).scalar_one())
+        station_path = folder / f"station-{tag}.db"
+        copy_database(outbox, station_path)
+        store = open_store(station_path, PUSH_STATION, SystemClock())
+        stack.callback(store.close)
+        hub = Hub(db_url, folder / f"hub-{tag}.log")
+        stack.callback(hub.kill)
+        hub.start()
+
+        _progress(f"{name}: pushing {settings.events:,} events")
+        push = measure_push(plant, hub, store, push_token, settings.events, settings.batch)
+        push_rate = settings.events / push.seconds
+        if db_url.startswith("postgresql"):
+            print(f"push {name}: {push_rate:,.0f} events/s")
+        else:
+            raw_seconds = raw_insert(plant, folder / "raw-insert.db", settings.batch)
+            ratio = raw_seconds / push.seconds
+            print(
+                f"push {name}: {push_rate:,.0f} events/s; raw insert: "
+                f"{settings.events / raw_seconds:,.0f} rows/s; ratio {ratio:.2f} "
+                f"(target ≥ {TARGET_RATIO}: {verdict(ratio >= TARGET_RATIO)})"
+            )
+        print(
+            f"  {settings.events:,} events in {push.seconds:.2f} s; CPU meanwhile: hub "
+            f"{push.hub_cpu:.2f} s ({push.hub_cpu / push.seconds:.0%}), station (this "
+            f"process) {push.station_cpu:.2f} s ({push.station_cpu / push.seconds:.0%})"
+        )
+
+        _progress(f"{name}: pulling {len(records):,} records onto a new station")
+        pull = measure_pull(
+            hub, folder / f"pull-{tag}.db", pull_token, len(records), operations, settings.batch
+        )
+        print(
+            f"pull {name}: {pull.rows:,} records ({operations:,} operations) onto a new "
+            f"station in {pull.seconds:.2f} s: {pull.rows / pull.seconds:,.0f} rows/s "
+            f"(pages: {pull.pages})"
+        )
+
+        _progress(f"{name}: {settings.stations} stations polling for {settings.seconds:g} s")
+        poll = measure_poll(
+            stack,
+            hub,
+            folder,
+            pollers,
+            cursor,
+            settings.seconds,
+            settings.processes,
+            settings.interval,
+        )
+        p50, p99 = (percentile(poll.latencies, q) * 1000 for q in (50, 99))
+        pace = f"every {settings.interval:g} s" if settings.interval else "back to back"
+        print(
+            f"poll {name}: {settings.stations} stations {pace} for {settings.seconds:g} s: "
+            f"p50 {p50:.1f} ms, p99 {p99:.1f} ms (target p99 ≤ {TARGET_P99_MS:g} ms: "
+            f"{verdict(p99 <= TARGET_P99_MS)}); {len(poll.latencies) / poll.seconds:,.0f} "
+            "requests/s"
+        )
+        print(
+            f"  {len(poll.latencies):,} requests, max {poll.latencies[-1] * 1000:.1f} ms; "
+            f"CPU meanwhile: hub {poll.hub_cpu / poll.seconds:.0%} of a core, "
+            f"{settings.processes} client processes {poll.client_cpu / poll.seconds:.0%}"
+        )
+
+
+def _terminate(signum: int, _frame: FrameType | None) -> None:
+    # SIGTERM unwinds like Ctrl+C, so hubs, clients and PostgreSQL are stopped on the way out.
+    raise SystemExit(128 + signum)
+
+
+def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be positive, not {text}")
+        return value
+
+    return parse
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--events", type=_positive(int), help="events pushed (default 100,000)")
+    parser.add_argument(
+        "--batch", type=_positive(int), default=500, help="events per push and per raw insert"
+    )
+    parser.add_argument(
+        "--operations", type=_positive(int), help="operations pulled (default 10,000)"
+    )
+    parser.add_argument("--stations", type=_positive(int), help="polling stations (default 200)")
+    parser.add_argument("--seconds", type=_positive(float), help="polling time (default 10)")
+    parser.add_argument(
+        "--poll-processes", type=_positive(int), default=2, help="client processes for polling"
+    )
+    parser.add_argument(
+        "--poll-interval",
+        type=float,
+        default=0.0,
+        help="seconds between a station's polls (default 0: back to back)",
+    )
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite hub only")
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    args = parser.parse_args(argv)
+    if args.batch > 1000:
+        parser.error("--batch must be at most 1000 (the protocol's largest push)")
+    if args.poll_interval < 0:
+        parser.error("--poll-interval cannot be negative")
+    sizes = QUICK if args.quick else FULL
+    settings = Settings(
+        events=args.events or int(sizes["events"]),
+        batch=args.batch,
+        operations=args.operations or int(sizes["operations"]),
+        stations=args.stations or int(sizes["stations"]),
+        seconds=args.seconds or sizes["seconds"],
+        processes=min(args.poll_processes, args.stations or int(sizes["stations"])),
+        interval=args.poll_interval,
+    )
+    signal.signal(signal.SIGTERM, _terminate)
+    print(
+        f"sync benchmark: {settings.events:,} events in batches of {settings.batch}, "
+        f"{settings.operations:,} operations, {settings.stations} polling stations; "
+        f"python {platform.python_version()}, {os.cpu_count()} CPUs"
+    )
+    try:
+        with ExitStack() as stack:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kiosk-sync-")))
+            outbox = folder / "outbox.db"
+            _progress(f"writing {settings.events:,} events into a station outbox (not timed)")
+            fill_outbox(outbox, settings.events)
+            run_hub("SQLite", str(folder / "hub.db"), folder, outbox, settings)
+            if args.no_postgres:
+                return 0
+            bin_dir = find_bin_dir()
+            if bin_dir is None:
+                print("PostgreSQL: skipped, no server installed (./dev test installs one)")
+                return 0
+            _progress("starting a throwaway PostgreSQL server")
+            server = PostgresServer.start(bin_dir)
+            stack.callback(server.stop)
+            db_url = server.create_database("kiosk_sync_bench")
+            run_hub("PostgreSQL", db_url, folder, outbox, settings)
+    except (RunFailed, PostgresError) as exc:
+        print(f"sync benchmark: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("sync benchmark: interrupted; hubs, clients and servers stopped", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
