@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kiosk.config import ConfigError, InputDevice, PrinterDevice, StationConfig, load_config
 from kiosk.store.database import SCHEMA_HEAD
-from sync.hub_probe import hub_reachable
+from sync.hub_probe import Reach, hello
 
 
 class Verdict(StrEnum):
@@ -197,13 +197,41 @@ def check_hub(config: StationConfig) -> Check:
             "no hub configured: the station runs standalone",
             "Set [hub] url and token to sync with the central hub.",
         )
-    if hub_reachable(hub.url, hub.token, hub.timeout_seconds):
-        return Check("hub", Verdict.OK, f"{hub.url} answers")
+    answer = hello(hub)
+    if answer.reach is Reach.UNREACHABLE:
+        return Check(
+            "hub",
+            Verdict.FAIL,
+            f"{hub.url} does not answer ({answer.detail})",
+            "Check the network, [hub] url and ca_file; the station keeps working offline "
+            "meanwhile.",
+        )
+    if answer.reach is Reach.REFUSED:
+        return Check(
+            "hub",
+            Verdict.FAIL,
+            f"{hub.url} refuses this station: {answer.detail}",
+            "Set [hub] token to the one `kiosk hub add-station` printed for this station.",
+        )
+    if answer.station_id != config.station.id:
+        return Check(
+            "hub",
+            Verdict.FAIL,
+            f"the token is station {answer.station_id}'s, not {config.station.id}'s",
+            "Use this station's own token, or fix [station] id.",
+        )
+    missing = sorted(set(config.station.work_centers) - set(answer.work_centers))
+    if missing:
+        return Check(
+            "hub",
+            Verdict.WARN,
+            f"the hub serves this station for {', '.join(answer.work_centers)}, "
+            f"not {', '.join(missing)}",
+            "Enrol the station for those work centers on the hub, or fix [station] "
+            "work_centers: the hub refuses their events.",
+        )
     return Check(
-        "hub",
-        Verdict.FAIL,
-        f"{hub.url} does not answer",
-        "Check the network and [hub] url; the station keeps working offline meanwhile.",
+        "hub", Verdict.OK, f"{hub.url} knows {answer.station_id} ({', '.join(answer.work_centers)})"
     )
 
 

@@ -58,6 +58,44 @@ def _tls(hub: HubSection) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=hub.ca_file or None)
 
 
+def http_client(hub: HubSection, transport: httpx.BaseTransport | None = None) -> httpx.Client:
+    """An HTTP client for the hub: its URL, the station's token, TLS as configured."""
+    return httpx.Client(
+        base_url=hub.url,
+        timeout=hub.timeout_seconds,
+        verify=_tls(hub) if hub.url.startswith("https") else True,
+        headers={
+            "Authorization": f"Bearer {hub.token}",
+            PROTOCOL_HEADER: str(PROTOCOL_VERSION),
+            "Content-Type": "application/json",
+        },
+        transport=transport,
+    )
+
+
+def exchange(
+    http: httpx.Client, path: str, request: BaseModel | None, answer: type[_Answer]
+) -> _Answer:
+    """POST `request`, return the hub's answer; raise HubUnreachable or SyncRefused."""
+    try:
+        response = http.post(path, content=request.model_dump_json() if request else b"")
+    except httpx.HTTPError as exc:
+        raise HubUnreachable(f"{type(exc).__name__}: {exc}") from None
+    if response.status_code >= 500:
+        raise HubUnreachable(f"hub answered {response.status_code}")
+    if response.is_success:
+        try:
+            return answer.model_validate_json(response.content)
+        except ValidationError:
+            raise HubUnreachable("the hub's answer was not understood") from None
+    try:
+        error = ErrorBody.model_validate_json(response.content)
+    except ValidationError:
+        # Not the hub's own error (a proxy's page, say): treat it like no answer.
+        raise HubUnreachable(f"hub answered {response.status_code}") from None
+    raise SyncRefused(error.error, error.detail)
+
+
 class SyncClient:
     def __init__(
         self,
@@ -151,24 +189,4 @@ class SyncClient:
                 return pulled
 
     def _post(self, path: str, request: BaseModel, answer: type[_Answer]) -> _Answer:
-        try:
-            response = self._http.post(
-                path,
-                content=request.model_dump_json(),
-                headers={"Content-Type": "application/json"},
-            )
-        except httpx.HTTPError as exc:
-            raise HubUnreachable(f"{type(exc).__name__}: {exc}") from None
-        if response.status_code >= 500:
-            raise HubUnreachable(f"hub answered {response.status_code}")
-        if response.is_success:
-            try:
-                return answer.model_validate_json(response.content)
-            except ValidationError:
-                raise HubUnreachable("the hub's answer was not understood") from None
-        try:
-            error = ErrorBody.model_validate_json(response.content)
-        except ValidationError:
-            # Not the hub's own error (a proxy's page, say): treat it like no answer.
-            raise HubUnreachable(f"hub answered {response.status_code}") from None
-        raise SyncRefused(error.error, error.detail)
+        return exchange(self._http, path, request, answer)

@@ -1,19 +1,37 @@
-"""Is the hub reachable? A short, authenticated health request."""
+"""Does the hub know this station? One authenticated hello, for `kiosk doctor`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
 
-def hub_reachable(url: str, token: str, timeout: float) -> bool:
-    """True when the hub answers its health check with 2xx; any failure means offline."""
-    import httpx  # here, not at the top: the app shell imports this module before first paint
+from kiosk.config import HubSection
+
+
+class Reach(StrEnum):
+    OK = "ok"
+    REFUSED = "refused"  # the hub answered no: an unknown token, another protocol
+    UNREACHABLE = "unreachable"
+
+
+@dataclass(frozen=True)
+class HubAnswer:
+    reach: Reach
+    detail: str = ""
+    station_id: str = ""
+    work_centers: tuple[str, ...] = ()
+
+
+def hello(hub: HubSection) -> HubAnswer:
+    # Here, not at the top: httpx and pydantic are not needed to run a doctor without a hub.
+    from sync.client import HubUnreachable, SyncRefused, exchange, http_client
+    from sync.protocol import HELLO_PATH, HelloResponse
 
     try:
-        response = httpx.get(
-            f"{url}/health",
-            headers={"Authorization": f"Bearer {token}"} if token else {},
-            timeout=timeout,
-        )
-    except (httpx.HTTPError, httpx.InvalidURL, ValueError):
-        # ValueError covers a header the HTTP layer refuses to encode: still just offline.
-        return False
-    return response.is_success
+        with http_client(hub) as http:
+            answer = exchange(http, HELLO_PATH, None, HelloResponse)
+    except HubUnreachable as exc:
+        return HubAnswer(Reach.UNREACHABLE, str(exc))
+    except SyncRefused as exc:
+        return HubAnswer(Reach.REFUSED, exc.detail)
+    return HubAnswer(Reach.OK, "", answer.station_id, tuple(answer.work_centers))

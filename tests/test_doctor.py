@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import socket
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import closing
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from kiosk.demo import prepare_demo
+from kiosk.demo_data import DEMO_STATION_ID, DEMO_WORK_CENTERS
 from kiosk.doctor import Check, Verdict, diagnose
 from kiosk.store.database import SCHEMA_HEAD
 from tests.conftest import write_config
 from tests.fakes import FakeClock
+from tests.hub_harness import Plant, make_plant, running_hub
 
 
 def config_with(folder: Path, extra: str) -> Path:
@@ -116,54 +115,52 @@ def test_a_zpl_target_with_a_bad_port_fails_instead_of_crashing(tmp_path: Path) 
 # Hub ----------
 
 
-@dataclass
-class Hub:
-    url: str
-    authorizations: list[str | None] = field(default_factory=list)
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Plant]]:
+    """A real hub process on loopback with the demo station enrolled for one work center."""
+    folder = tmp_path_factory.mktemp("hub")
+    url = f"sqlite:///{folder / 'hub.db'}"
+    plant = make_plant(url)
+    with running_hub(url, folder) as process:
+        yield process.url, plant
 
 
-@pytest.fixture
-def hub() -> Iterator[Hub]:
-    """A tiny hub on loopback: 200 on /health, 404 elsewhere; it records the auth header."""
-    seen: list[str | None] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            seen.append(self.headers.get("Authorization"))
-            status = 200 if self.path == "/health" else 404
-            body = b'{"status": "ok"}' if status == 200 else b"{}"
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Hub(f"http://127.0.0.1:{server.server_address[1]}", seen)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-def test_a_hub_answering_health_is_ok_and_gets_the_token(tmp_path: Path, hub: Hub) -> None:
-    path = config_with(tmp_path, f'[hub]\nurl = "{hub.url}/"\ntoken = "s3cret"\n')
+def test_a_hub_that_knows_the_station_is_ok(tmp_path: Path, hub: tuple[str, Plant]) -> None:
+    url, plant = hub
+    token = plant.enrol("ST-OK", *DEMO_WORK_CENTERS)
+    path = config_with(tmp_path, f'[hub]\nurl = "{url}/"\ntoken = "{token}"\n')
+    path.write_text(path.read_text().replace(f'id = "{DEMO_STATION_ID}"', 'id = "ST-OK"'))
     check = check_of(path, "hub")
-    assert check == Check("hub", Verdict.OK, f"{hub.url} answers")
-    assert hub.authorizations == ["Bearer s3cret"]
+    assert check == Check("hub", Verdict.OK, f"{url} knows ST-OK (WC-ASM, WC-SMT)")
 
 
-def test_a_hub_without_a_health_page_fails(tmp_path: Path, hub: Hub) -> None:
-    path = config_with(tmp_path, f'[hub]\nurl = "{hub.url}/api/v0"\n')
+def test_a_station_enrolled_for_fewer_work_centers_is_warned(
+    tmp_path: Path, hub: tuple[str, Plant]
+) -> None:
+    url, plant = hub
+    token = plant.enrol(DEMO_STATION_ID, "WC-SMT")
+    path = config_with(tmp_path, f'[hub]\nurl = "{url}"\ntoken = "{token}"\n')
+    check = check_of(path, "hub")
+    assert check.verdict is Verdict.WARN
+    assert check.detail == "the hub serves this station for WC-SMT, not WC-ASM"
+
+
+def test_a_token_the_hub_does_not_know_fails(tmp_path: Path, hub: tuple[str, Plant]) -> None:
+    url, _plant = hub
+    path = config_with(tmp_path, f'[hub]\nurl = "{url}"\ntoken = "not-issued"\n')
     check = check_of(path, "hub")
     assert check.verdict is Verdict.FAIL
-    assert hub.authorizations == [None]  # asked once, without a token to send
+    assert check.detail.startswith(f"{url} refuses this station: a station token is needed")
+    assert "kiosk hub add-station" in check.fix
+
+
+def test_another_stations_token_fails(tmp_path: Path, hub: tuple[str, Plant]) -> None:
+    url, plant = hub
+    token = plant.enrol("ST-OTHER", "WC-SMT")
+    path = config_with(tmp_path, f'[hub]\nurl = "{url}"\ntoken = "{token}"\n')
+    check = check_of(path, "hub")
+    assert check.verdict is Verdict.FAIL
+    assert check.detail == f"the token is station ST-OTHER's, not {DEMO_STATION_ID}'s"
 
 
 def test_a_hub_on_a_closed_port_fails_and_says_the_station_works_offline(
@@ -173,7 +170,7 @@ def test_a_hub_on_a_closed_port_fails_and_says_the_station_works_offline(
     path = config_with(tmp_path, f'[hub]\nurl = "{url}"\ntimeout_seconds = 2\n')
     check = check_of(path, "hub")
     assert check.verdict is Verdict.FAIL
-    assert check.detail == f"{url} does not answer"
+    assert check.detail.startswith(f"{url} does not answer (ConnectError")
     assert "keeps working offline" in check.fix
 
 
