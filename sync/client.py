@@ -67,7 +67,6 @@ def http_client(hub: HubSection, transport: httpx.BaseTransport | None = None) -
         headers={
             "Authorization": f"Bearer {hub.token}",
             PROTOCOL_HEADER: str(PROTOCOL_VERSION),
-            "Content-Type": "application/json",
         },
         transport=transport,
     )
@@ -78,7 +77,12 @@ def exchange(
 ) -> _Answer:
     """POST `request`, return the hub's answer; raise HubUnreachable or SyncRefused."""
     try:
-        response = http.post(path, content=request.model_dump_json() if request else b"")
+        response = http.post(
+            path,
+            content=request.model_dump_json() if request else b"",
+            # Per request: httpx drops a client-wide content type when given raw content.
+            headers={"Content-Type": "application/json"},
+        )
     except httpx.HTTPError as exc:
         raise HubUnreachable(f"{type(exc).__name__}: {exc}") from None
     if response.status_code >= 500:
