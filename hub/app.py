@@ -54,6 +54,10 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     )
 }
 
+# Database integers (SQLite, PostgreSQL BIGINT) end here: a larger cursor or event number
+# can name nothing the hub has, and binding it to a query would fail in the driver.
+_MAX_NO = 2**63 - 1
+
 _bearer = HTTPBearer(auto_error=False, description="A station token, or an admin token")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
@@ -149,6 +153,8 @@ def create_hub_app(engine: Engine, now: Callable[[], datetime] = _utc_now) -> Fa
     @app.post(PULL_PATH)
     def pull_changes(scope: AsStation, request: PullRequest) -> PullResponse:
         own(scope, request.station_id, request.protocol)
+        if request.cursor > _MAX_NO:
+            raise HubError(400, ErrorCode.BAD_REQUEST, f"body.cursor: must be at most {_MAX_NO}")
         with engine.connect() as conn:
             return pull(conn, scope, request, now())
 
@@ -177,7 +183,7 @@ def create_hub_app(engine: Engine, now: Callable[[], datetime] = _utc_now) -> Fa
     @app.get("/v1/admin/stations/{station_id}/events", dependencies=[_as_admin])
     def station_events(
         station_id: str,
-        after: Annotated[int, Query(ge=0)] = 0,
+        after: Annotated[int, Query(ge=0, le=_MAX_NO)] = 0,
         limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
     ) -> list[dict[str, Any]]:
         with engine.connect() as conn:
@@ -185,7 +191,8 @@ def create_hub_app(engine: Engine, now: Callable[[], datetime] = _utc_now) -> Fa
 
     @app.get("/v1/admin/events/flagged", dependencies=[_as_admin])
     def flagged(
-        after: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=5000)] = 1000
+        after: Annotated[int, Query(ge=0, le=_MAX_NO)] = 0,
+        limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
     ) -> list[dict[str, Any]]:
         with engine.connect() as conn:
             return reads.flagged_events(conn, after, limit)

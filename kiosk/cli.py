@@ -36,6 +36,11 @@ def _parser() -> argparse.ArgumentParser:
         help="where the demo config and database live (default: %(default)s)",
     )
     demo.add_argument("--reset", action="store_true", help="start from fresh demo data")
+    demo.add_argument(
+        "--hub",
+        action="store_true",
+        help="also run a demo hub on loopback, with the demo plant, and sync with it",
+    )
     barcode = commands.add_parser("barcode", help="what the station makes of a barcode")
     barcode_commands = barcode.add_subparsers(dest="barcode_command", required=True)
     explain = barcode_commands.add_parser(
@@ -112,6 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             printer, config = start_demo_printer(config)
             print(f"demo station in {args.data_dir}", file=sys.stderr)
             try:
+                if args.hub:
+                    return _demo_with_hub(config, args.data_dir)
                 return _run(config)
             finally:
                 printer.stop()
@@ -131,6 +138,29 @@ def _run(config: StationConfig) -> int:
 
     create_app(config, SystemClock()).run()
     return 0
+
+
+def _demo_with_hub(config: StationConfig, folder: Path) -> int:
+    import msgspec
+
+    from hub.demo import start_demo_hub
+    from kiosk.demo_data import demo_reference
+
+    today = SystemClock().now().astimezone().date()
+    station = config.station
+    hub = start_demo_hub(folder, station.id, station.work_centers, demo_reference(today))
+    print(
+        f"demo hub on {hub.url} (log: {folder / 'hub.log'}); its admin API, e.g.:\n"
+        f'  curl -H "Authorization: Bearer {hub.admin_token}" {hub.url}/v1/admin/stations',
+        file=sys.stderr,
+    )
+    section = msgspec.structs.replace(
+        config.hub, url=hub.url, token=hub.station_token, sync_seconds=5.0
+    )
+    try:
+        return _run(msgspec.structs.replace(config, hub=section))
+    finally:
+        hub.stop()
 
 
 def _sync(config: StationConfig, once: bool) -> int:

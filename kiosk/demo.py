@@ -51,7 +51,18 @@ target = "127.0.0.1:{printer_port}"
 
 
 # What `kiosk demo` creates in its folder, and so all that --reset may delete.
-_DEMO_FILES = ("kiosk.toml", "station.db", "station.db-wal", "station.db-shm")
+_DEMO_FILES = (
+    "kiosk.toml",
+    "station.db",
+    "station.db-wal",
+    "station.db-shm",
+    # `kiosk demo --hub`: the demo hub's database, log and tokens.
+    "hub.db",
+    "hub.db-wal",
+    "hub.db-shm",
+    "hub.log",
+    "hub-tokens.json",
+)
 _DEMO_FOLDERS = ("labels",)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlmodel import SQLModel, select
 
@@ -32,6 +32,7 @@ from kiosk.store.models import (
     WorkOrder,
 )
 from kiosk.work import LotStatus, OperationStatus, WorkOrderStatus
+from sync.reference import RECORD_TYPES
 
 _NAMESPACE = uuid.UUID("6f1c2a52-3d7e-5b1a-9c40-2b8e61d0a7f3")
 
@@ -729,3 +730,66 @@ def seed_demo(store: Store, today: date) -> None:
         for group in groups:
             session.add_all(group)
             session.flush()
+
+
+# --- the same plant as the hub would send it -------------------------------------------
+
+
+class DemoRecord(NamedTuple):
+    """One reference record as a hub holds it: `kiosk demo --hub` loads these into its hub."""
+
+    entity: str
+    key: str
+    scope: tuple[str, ...]  # the work centers it concerns; empty for every station
+    data: dict[str, Any]
+
+
+def _record_data(entity: str, row: SQLModel) -> dict[str, Any]:
+    fields = set(RECORD_TYPES[entity].model_fields)
+    return dict(row.model_dump(mode="json", include=fields))
+
+
+def demo_reference(today: date) -> list[DemoRecord]:
+    """The demo plant as hub records, with the ids `seed_demo` gives the station's rows, so a
+    demo station and a demo hub agree on every operation and lot."""
+    orders, operations, bom_lines = _work_orders(today)
+    number = {order.id: order.number for order in orders}
+    centers = {op.id: op.work_center for op in operations}
+    by_order: dict[str, set[str]] = {}
+    for op in operations:
+        by_order.setdefault(op.work_order_id, set()).add(op.work_center)
+    op_key = {op.id: f"{number[op.work_order_id]}:{op.seq}" for op in operations}
+    records = [
+        DemoRecord("work_center", code, (code,), {"code": code, "name": name})
+        for code, name in _WORK_CENTERS
+    ]
+    records += [
+        DemoRecord("item", code, (), {"code": code, "description": text, "unit": unit})
+        for code, text, unit in _ITEMS
+    ]
+    records += [DemoRecord("user", u.employee_no, (), _record_data("user", u)) for u in _users()]
+    records += [
+        DemoRecord(
+            "work_order", o.number, tuple(sorted(by_order[o.id])), _record_data("work_order", o)
+        )
+        for o in orders
+    ]
+    records += [
+        DemoRecord("operation", op_key[op.id], (op.work_center,), _record_data("operation", op))
+        for op in operations
+    ]
+    records += [
+        DemoRecord(
+            "bom_line",
+            f"{op_key[line.operation_id]}:{line.item_code}",
+            (centers[line.operation_id],),
+            _record_data("bom_line", line),
+        )
+        for line in bom_lines
+    ]
+    records += [DemoRecord("lot", lot.lot_no, (), _record_data("lot", lot)) for lot in _lots(today)]
+    records += [
+        DemoRecord("sop", f"{s.code}:{s.version}:{s.language}", (), _record_data("sop", s))
+        for s in _sops(today)
+    ]
+    return records
