@@ -116,6 +116,12 @@ def create_hub_app(engine: Engine, now: Callable[[], datetime] = _utc_now) -> Fa
             exc.body.model_dump(mode="json"), status_code=exc.status, headers=headers
         )
 
+    @app.exception_handler(UnicodeEncodeError)
+    async def _unstorable_text(_request: Request, exc: UnicodeEncodeError) -> JSONResponse:
+        # JSON may carry lone surrogates ("\udfff") that no database can store as text.
+        body = ErrorBody(error=ErrorCode.BAD_REQUEST, detail=f"text that cannot be stored: {exc}")
+        return JSONResponse(body.model_dump(mode="json"), status_code=400)
+
     @app.exception_handler(RequestValidationError)
     async def _bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
@@ -86,3 +87,38 @@ def test_the_hub_stores_only_token_hashes(hub_url: str) -> None:
         admin = conn.execute(text("SELECT token_hash FROM admin_token")).scalar_one()
     assert token not in stored and len(stored) == 64
     assert plant.admin_token not in admin
+
+
+def test_text_no_database_can_store_is_refused_not_a_server_error(
+    hub_url: str, tmp_path: Path
+) -> None:
+    plant = make_plant(hub_url)
+    token = plant.enrol("ST-1", "WC-A")
+    event = {
+        "id": "e1",
+        "seq": 1,
+        "type": "auth.login",
+        "payload": {"session_id": "\udfff"},  # a lone surrogate: valid JSON, not UTF-8
+        "occurred_at": "2026-11-25T08:00:00Z",
+        "mono_ns": 1,
+        "boot_id": "b",
+    }
+    push = {
+        "protocol": PROTOCOL_VERSION,
+        "station_id": "ST-1",
+        "epoch": "E",
+        "sent_at": "2026-11-25T08:00:00Z",
+        "events": [event],
+    }
+    hub = HubProcess(hub_url, tmp_path / "hub.log").start()
+    try:
+        answer = httpx.post(
+            f"{hub.url}/v1/sync/push",
+            content=json.dumps(push),  # ASCII JSON: the surrogate travels as an escape
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+    finally:
+        hub.kill()
+    assert answer.status_code == 400
+    assert answer.json()["detail"].startswith("text that cannot be stored")
+    assert plant.events("ST-1") == []
