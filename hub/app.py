@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -31,6 +32,8 @@ from sync.protocol import (
     PushRequest,
     PushResponse,
 )
+
+_log = logging.getLogger("kiosk.hub")
 
 
 class HubError(Exception):
@@ -108,7 +111,10 @@ def create_hub_app(engine: Engine, now: Callable[[], datetime] = _utc_now) -> Fa
     app.state.engine = engine
 
     @app.exception_handler(HubError)
-    async def _hub_error(_request: Request, exc: HubError) -> JSONResponse:
+    async def _hub_error(request: Request, exc: HubError) -> JSONResponse:
+        if exc.body.error in (ErrorCode.PROTOCOL_MISMATCH, ErrorCode.EPOCH_CONFLICT):
+            # The hub's side of it: whoever runs the hub must see it too, not only the station.
+            _log.warning("%s %s: %s", request.method, request.url.path, exc.body.detail)
         headers = {PROTOCOL_HEADER: str(PROTOCOL_VERSION)}
         if exc.status == 401:
             headers["WWW-Authenticate"] = "Bearer"

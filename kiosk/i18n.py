@@ -21,6 +21,7 @@ CATALOG: dict[str, dict[Language, str]] = {
     "header.hub_all_sent": {ZH: "已全部上传", EN: "all sent"},
     "header.hub_synced": {ZH: "同步于 {time}", EN: "synced {time}"},
     "header.hub_never_synced": {ZH: "尚未同步", EN: "never synced"},
+    "header.hub_receiving": {ZH: "接收中 {done}/{total}", EN: "receiving {done}/{total}"},
     "header.sync_issues": {ZH: "⚠ 同步问题 {count}", EN: "⚠ sync issues: {count}"},
     "header.nobody": {ZH: "未登录", EN: "not signed in"},
     "role.operator": {ZH: "操作工", EN: "operator"},

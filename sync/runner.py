@@ -35,10 +35,21 @@ def run_sync(
     backoff = backoff or Backoff(base=1.0, cap=300.0)
     online = False
     next_sync = time.monotonic()
+
+    def status(receiving: tuple[int, int] | None = None) -> HubStatus:
+        state = station_state.queue_state(store)
+        return HubStatus(
+            online, state.queued, state.issues, state.last_sync_at, state.blocked, receiving
+        )
+
+    def progress(done: int, total: int) -> None:
+        if done < total:  # only a pull of several pages is worth showing
+            report(status((done, total)))
+
     while not stop.is_set():
         if time.monotonic() >= next_sync:
             try:
-                client.sync_once()
+                client.sync_once(progress)
                 online = True
                 backoff.reset()
                 next_sync = time.monotonic() + every
@@ -49,6 +60,5 @@ def run_sync(
                 online = True
                 station_state.set_blocked(store, refused.detail)
                 next_sync = time.monotonic() + _REFUSED_RETRY_SECONDS
-        state = station_state.queue_state(store)
-        report(HubStatus(online, state.queued, state.issues, state.last_sync_at, state.blocked))
+        report(status())
         stop.wait(max(0.0, min(status_every, next_sync - time.monotonic())))

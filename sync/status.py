@@ -17,3 +17,5 @@ class HubStatus:
     last_sync_at: datetime | None
     # Why the hub will not take this station's events (waiting for an admin), or "".
     blocked: str = ""
+    # Rows received of all there are, while a long pull (a new station's first) runs.
+    receiving: tuple[int, int] | None = None

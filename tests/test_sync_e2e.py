@@ -36,3 +36,30 @@ def test_station_pulls_its_work_and_pushes_its_events(hub_db_url: str, tmp_path:
     # Only its own work center's orders reached the station.
     assert orders == ["WO-WC-A-0", "WO-WC-A-1", "WO-WC-A-2"]
     assert {op.work_center for op in operations} == {"WC-A"}
+
+
+def test_the_background_sync_reports_a_first_syncs_progress(tmp_path: Path) -> None:
+    import threading
+
+    from sync.runner import run_sync
+    from sync.status import HubStatus
+
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    plant = make_plant(url)
+    token = plant.enrol("ST-1", "WC-A")
+    plant.write(operation_records("WC-A", 2500))  # 5002 records: three pages
+    store = open_station(tmp_path, "ST-1")
+    stop = threading.Event()
+    seen: list[HubStatus] = []
+
+    def report(status: HubStatus) -> None:
+        seen.append(status)
+        if status.receiving is None and status.last_sync_at is not None:
+            stop.set()  # the first round is done
+
+    with running_hub(url, tmp_path) as hub:
+        sync = client(store, hub.url, token)
+        run_sync(sync, store, stop, report, every=60)
+        sync.close()
+    assert [s.receiving for s in seen] == [(2000, 5002), (4000, 5002), None]
+    assert seen[-1].online and seen[-1].queued == 0

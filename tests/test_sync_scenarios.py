@@ -320,3 +320,5 @@ def test_protocol_mismatch_is_explained_on_both_sides(
     assert f"station speaks sync protocol {PROTOCOL_VERSION + 1}" in refused.value.detail
     assert f"this hub speaks {PROTOCOL_VERSION}" in refused.value.detail
     assert queue_state(store).queued == 1  # nothing lost: it waits for an update
+    hub_log = (tmp_path / "hub.log").read_text()
+    assert f"station speaks sync protocol {PROTOCOL_VERSION + 1}" in hub_log

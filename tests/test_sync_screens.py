@@ -95,6 +95,9 @@ async def test_header_follows_the_hub_status_on_a_desk_terminal(
         assert "ST-ASM-01 Test station" in top and "Kevin Chen · operator" in top
         hub = app.screen.query_one(StationHeader).query_one("#hub", Label)
         assert hub.has_class("-stopped") and not hub.has_class("-online")
+        first_sync = HubStatus(True, 0, 0, None, receiving=(2000, 5002))
+        top = await header_shows(pilot, app, first_sync)
+        assert "● online · all sent · receiving 2000/5002" in top
 
 
 async def test_header_on_a_handheld_keeps_station_person_and_clock(
@@ -119,6 +122,8 @@ async def test_header_on_a_handheld_keeps_station_person_and_clock(
         top = await header_shows(pilot, app, HubStatus(True, 0, 0, clock.now()))
         assert "● ↑0" in top and "⚠" not in top
         assert not issues.display
+        top = await header_shows(pilot, app, HubStatus(True, 0, 0, None, receiving=(40, 90)))
+        assert "● ↑0 ↓40/90" in top and "Kevin Chen" in top
 
 
 async def test_header_on_the_login_screen_shows_the_hub_too(

@@ -15,7 +15,7 @@ from sync.status import HubStatus
 
 # The compact forms are glyphs and numbers only, the same in every language: ↑ is the
 # number of records waiting to go to the hub.
-_ONLINE, _OFFLINE, _STOPPED, _QUEUED, _ISSUES = "●", "○", "✖", "↑", "⚠"
+_ONLINE, _OFFLINE, _STOPPED, _QUEUED, _ISSUES, _RECEIVING = "●", "○", "✖", "↑", "⚠", "↓"
 
 
 class StationHeader(Horizontal):
@@ -128,7 +128,9 @@ class StationHeader(Horizontal):
             else tr("header.hub_all_sent")
         )
         last = (
-            tr("header.hub_synced", time=self._when(status.last_sync_at))
+            tr("header.hub_receiving", done=status.receiving[0], total=status.receiving[1])
+            if status.receiving is not None
+            else tr("header.hub_synced", time=self._when(status.last_sync_at))
             if status.last_sync_at is not None
             else tr("header.hub_never_synced")
         )
@@ -140,6 +142,8 @@ class StationHeader(Horizontal):
             return self._tr("header.hub_none")
         mark = _STOPPED if status.blocked else _ONLINE if status.online else _OFFLINE
         text = f"{mark} {_QUEUED}{status.queued}"
+        if status.receiving is not None:
+            return f"{text} {_RECEIVING}{status.receiving[0]}/{status.receiving[1]}"
         # While it answers, the last sync is a moment ago: the time says something only
         # once the hub is away or has stopped taking this station's records.
         stale = status.blocked or not status.online
