@@ -1,16 +1,18 @@
 """One client process of bench/sync.py's poll test; the parent starts several.
 
-Protocol on stdin/stdout, one line each: the parent writes a JSON job ``{"url", "interval",
-"stations": [{"token", "body", "offset"}]}``; this process opens one connection per station,
-sends each station's pull once (which must come back empty: the stations are up to date)
-and writes ``ready``. The parent then writes ``go START END`` (``time.monotonic()`` values;
-CLOCK_MONOTONIC is one system-wide clock on Linux), and every station polls from START
-until END: back to back when the interval is 0, else every `interval` seconds from
-START + its offset. The last line out is a JSON result: request latencies in seconds, the
-number of failed requests with the first failure, and this process's CPU seconds
-meanwhile, so the parent can tell when the clients, not the hub, were the bottleneck.
+Protocol on stdin/stdout, one line each: the parent writes a JSON job ``{"url", "path",
+"headers", "interval", "stations": [{"token", "body", "offset"}]}``; this process opens one
+connection per station, sends each station's pull once (which must come back empty: the
+stations are up to date) and writes ``ready``. The parent then writes ``go START END``
+(``time.monotonic()`` values; CLOCK_MONOTONIC is one system-wide clock on Linux), and every
+station polls from START until END: back to back when the interval is 0, else every
+`interval` seconds from START + its offset. The last line out is a JSON result: request
+latencies in seconds, the number of failed requests with the first failure, and this
+process's CPU seconds meanwhile, so the parent can tell when the clients, not the hub, were
+the bottleneck.
 
-Only httpx is imported: the clients should cost as little CPU as a station's would.
+Only httpx is imported, not the project: the clients should cost as little CPU as they can,
+so the parent hands over the path, headers and request bodies ready-made.
 """
 
 from __future__ import annotations
@@ -23,8 +25,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-
-PULL_PATH = "/v1/sync/pull"  # sync.protocol.PULL_PATH; not imported, to keep this process light
 
 
 @dataclass
@@ -49,14 +49,20 @@ def _problem(response: httpx.Response) -> str:
 
 
 async def _poll(
-    client: httpx.AsyncClient, body: str, start: float, end: float, interval: float, tally: Tally
+    client: httpx.AsyncClient,
+    path: str,
+    body: str,
+    start: float,
+    end: float,
+    interval: float,
+    tally: Tally,
 ) -> None:
     next_at = start
     while next_at < end:
         await asyncio.sleep(max(0.0, next_at - time.monotonic()))
         began = time.perf_counter()
         try:
-            response = await client.post(PULL_PATH, content=body)
+            response = await client.post(path, content=body)
         except httpx.HTTPError as exc:
             tally.fail(f"{type(exc).__name__}: {exc}")
         else:
@@ -70,22 +76,19 @@ async def _poll(
 
 async def _run(job: dict[str, Any]) -> dict[str, Any]:
     stations: list[dict[str, Any]] = job["stations"]
+    path: str = job["path"]
     clients = [
         httpx.AsyncClient(
             base_url=job["url"],
             timeout=60.0,
             limits=httpx.Limits(max_connections=1),
-            headers={
-                "Authorization": f"Bearer {station['token']}",
-                "Kiosk-Protocol": "1",
-                "Content-Type": "application/json",
-            },
+            headers={**job["headers"], "Authorization": f"Bearer {station['token']}"},
         )
         for station in stations
     ]
     try:
         warm_up = await asyncio.gather(
-            *(c.post(PULL_PATH, content=s["body"]) for c, s in zip(clients, stations, strict=True))
+            *(c.post(path, content=s["body"]) for c, s in zip(clients, stations, strict=True))
         )
         for response in warm_up:
             if why := _problem(response):
@@ -99,7 +102,7 @@ async def _run(job: dict[str, Any]) -> dict[str, Any]:
         cpu_before = time.process_time()
         await asyncio.gather(
             *(
-                _poll(c, s["body"], start + s["offset"], end, interval, tally)
+                _poll(c, path, s["body"], start + s["offset"], end, interval, tally)
                 for c, s in zip(clients, stations, strict=True)
             )
         )

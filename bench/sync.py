@@ -12,12 +12,12 @@ tests/postgres.py), everything in one temporary folder on the machine's disk. Pe
 1. push: a station store already holding --events ``auth.login`` events (written once, in
    transactions of 500, and copied for each hub; not timed) pushes them all with
    ``SyncClient.push_pending()`` in batches of --batch. events/s = events / wall time of
-   that call; the hub's CPU time (from /proc) and this process's (the station's side) are
-   printed beside it. On SQLite, the same rows, read back from the hub's ``hub_event``, are
-   then inserted with ``sqlite3.executemany`` into a fresh file made from
-   ``hub.tables.metadata`` (same columns and indexes) with the hub's pragmas (WAL,
-   synchronous=FULL), one transaction per batch of --batch: the ratio push / raw insert is
-   what the sync protocol, HTTP and the hub's checks cost over the bare writes.
+   that call; the hub's CPU time (from /proc), this process's (the station's side) and how
+   busy the whole machine was are printed beside it. On SQLite, the same rows, read back
+   from the hub's ``hub_event``, are then inserted with ``sqlite3.executemany`` into a
+   fresh file made from ``hub.tables.metadata`` (same columns and indexes) with the hub's
+   pragmas (WAL, synchronous=FULL), one transaction per batch of --batch: the ratio push /
+   raw insert is what the sync protocol, HTTP and the hub's checks cost over bare writes.
 2. pull: the hub holds --operations operations (5 per work order) for the station's work
    center, their work orders, the item and the work center; a new station's ``pull_all()``
    from cursor 0 to its last page is timed (its store is opened before).
@@ -30,7 +30,8 @@ tests/postgres.py), everything in one temporary folder on the machine's disk. Pe
    stations / throughput (Little's law). The clients' CPU share is printed, since they run
    on the same cores as the hub.
 
-Percentiles are nearest-rank.
+Percentiles are nearest-rank. The first line gives the load average at the start: other work
+on the machine skews every figure.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, TypeVar
 
 # As a script, bench/ leads sys.path and this file would shadow the `sync` package; the
 # project root goes first instead (it also makes `tests` importable).
@@ -67,8 +68,8 @@ from kiosk.clock import SystemClock
 from kiosk.config import HubSection
 from kiosk.store.database import Store, open_store
 from kiosk.store.models import Operation
-from sync.client import SyncClient
-from sync.protocol import PROTOCOL_VERSION, PullRequest
+from sync.client import HubUnreachable, SyncClient, SyncRefused
+from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, PULL_PATH, PullRequest
 from tests.hub_harness import Plant, free_port, make_plant, operation_records
 from tests.postgres import PostgresError, PostgresServer, find_bin_dir
 
@@ -85,8 +86,20 @@ HUB_START_SECONDS = 30.0
 # Far above any plausible exchange: a hub that takes longer is stuck, and the run has failed.
 HTTP_TIMEOUT_SECONDS = 60.0
 
-FULL = {"events": 100_000, "operations": 10_000, "stations": 200, "seconds": 10.0}
-QUICK = {"events": 2_000, "operations": 1_000, "stations": 20, "seconds": 2.0}
+
+@dataclass(frozen=True)
+class Sizes:
+    events: int
+    operations: int
+    stations: int
+    seconds: float
+
+
+FULL = Sizes(events=100_000, operations=10_000, stations=200, seconds=10.0)
+QUICK = Sizes(events=2_000, operations=1_000, stations=20, seconds=2.0)
+
+
+Number = TypeVar("Number", int, float)
 
 
 class RunFailed(Exception):
@@ -101,6 +114,19 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process, from /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(busy, total) CPU ticks of the whole machine since boot, from /proc/stat."""
+    ticks = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle + iowait
+    return sum(ticks) - idle, sum(ticks)
+
+
+def busy_since(before: tuple[int, int]) -> float:
+    """Share of all CPUs' time that was busy since `before` (`machine_ticks()`)."""
+    busy, total = machine_ticks()
+    return (busy - before[0]) / max(1, total - before[1])
 
 
 class Hub:
@@ -122,9 +148,10 @@ class Hub:
 
     def start(self) -> None:
         command = [sys.executable, "-m", "kiosk", "hub", "serve", "--db", self.db_url]
+        command += ["--port", str(self.port)]
         with self._log.open("ab") as log:
             self._process = subprocess.Popen(
-                [*command, "--port", str(self.port)],
+                command,
                 stdout=log,
                 stderr=log,
                 cwd=ROOT,
@@ -192,15 +219,21 @@ class Push:
     seconds: float
     hub_cpu: float  # seconds
     station_cpu: float  # seconds, this process
+    machine_busy: float  # share of all CPUs
 
 
 def measure_push(plant: Plant, hub: Hub, store: Store, token: str, events: int, batch: int) -> Push:
     client = sync_client(store, hub, token, batch)
     try:
         hub_before, station_before = cpu_seconds(hub.pid), time.process_time()
+        machine_before = machine_ticks()
         started = time.perf_counter()
-        pushed = client.push_pending()
+        try:
+            pushed = client.push_pending()
+        except (HubUnreachable, SyncRefused) as exc:
+            raise RunFailed(f"push: {type(exc).__name__}: {exc}") from None
         seconds = time.perf_counter() - started
+        machine_busy = busy_since(machine_before)
         station_cpu = time.process_time() - station_before
         hub_cpu = cpu_seconds(hub.pid) - hub_before
     finally:
@@ -215,7 +248,7 @@ def measure_push(plant: Plant, hub: Hub, store: Store, token: str, events: int, 
         )
     if pushed != events or statuses != {"accepted": events}:
         raise RunFailed(f"push: {pushed} of {events} events sent, the hub has {statuses}")
-    return Push(seconds, hub_cpu, station_cpu)
+    return Push(seconds, hub_cpu, station_cpu, machine_busy)
 
 
 def raw_insert(plant: Plant, path: Path, batch: int) -> float:
@@ -266,7 +299,10 @@ def measure_pull(
 
     try:
         started = time.perf_counter()
-        pulled = client.pull_all(page_done)
+        try:
+            pulled = client.pull_all(page_done)
+        except (HubUnreachable, SyncRefused) as exc:
+            raise RunFailed(f"pull: {type(exc).__name__}: {exc}") from None
         seconds = time.perf_counter() - started
         with store.read() as session:
             stored = session.exec(sql_select(func.count()).select_from(Operation)).one()
@@ -287,6 +323,7 @@ class Poll:
     seconds: float
     hub_cpu: float
     client_cpu: float
+    machine_busy: float
 
 
 def measure_poll(
@@ -307,6 +344,12 @@ def measure_poll(
         jobs[n % processes].append(
             {"token": token, "body": body.model_dump_json(), "offset": offset}
         )
+    request = {
+        "url": hub.url,
+        "path": PULL_PATH,
+        "headers": {PROTOCOL_HEADER: str(PROTOCOL_VERSION), "Content-Type": "application/json"},
+        "interval": interval,
+    }
     clients: list[tuple[subprocess.Popen[str], Path]] = []
     for n, job in enumerate(jobs):
         log = folder / f"poller-{n}.log"
@@ -323,15 +366,14 @@ def measure_poll(
         stack.callback(_kill, child)
         clients.append((child, log))
         assert child.stdin is not None
-        child.stdin.write(json.dumps({"url": hub.url, "interval": interval, "stations": job}))
-        child.stdin.write("\n")
+        child.stdin.write(json.dumps({**request, "stations": job}) + "\n")
         child.stdin.flush()
     for child, log in clients:
         assert child.stdout is not None
         if child.stdout.readline().strip() != "ready":
             raise RunFailed(f"a poll client did not start: {log.read_text()[-2000:]}")
     start = time.monotonic() + 0.1
-    hub_before = cpu_seconds(hub.pid)
+    hub_before, machine_before = cpu_seconds(hub.pid), machine_ticks()
     for child, _ in clients:
         assert child.stdin is not None
         child.stdin.write(f"go {start} {start + seconds}\n")
@@ -343,7 +385,7 @@ def measure_poll(
         if child.wait() != 0:
             raise RunFailed(f"a poll client failed: {log.read_text()[-2000:]}")
         results.append(json.loads(out))
-    hub_cpu = cpu_seconds(hub.pid) - hub_before
+    hub_cpu, machine_busy = cpu_seconds(hub.pid) - hub_before, busy_since(machine_before)
     errors = sum(result["errors"] for result in results)
     if errors:
         first = next(result["first_error"] for result in results if result["errors"])
@@ -352,7 +394,7 @@ def measure_poll(
     if not latencies:
         raise RunFailed("poll: no request completed")
     client_cpu = sum(float(result["cpu_seconds"]) for result in results)
-    return Poll(latencies, seconds, hub_cpu, client_cpu)
+    return Poll(latencies, seconds, hub_cpu, client_cpu, machine_busy)
 
 
 def _kill(child: subprocess.Popen[str]) -> None:
@@ -372,7 +414,9 @@ class Settings:
     interval: float
 
 
-def run_hub(name: str, db_url: str, folder: Path, outbox: Path, settings: Settings) -> None:
+def run_hub(
+    name: str, db_url: str, folder: Path, outbox: Path, settings: Settings, *, raw_baseline: bool
+) -> None:
     """Push, pull and poll against one hub on `db_url`, printing each figure as it comes."""
     tag = name.lower()
     with ExitStack() as stack:
@@ -403,9 +447,7 @@ def run_hub(name: str, db_url: str, folder: Path, outbox: Path, settings: Settin
         _progress(f"{name}: pushing {settings.events:,} events")
         push = measure_push(plant, hub, store, push_token, settings.events, settings.batch)
         push_rate = settings.events / push.seconds
-        if db_url.startswith("postgresql"):
-            print(f"push {name}: {push_rate:,.0f} events/s")
-        else:
+        if raw_baseline:
             raw_seconds = raw_insert(plant, folder / "raw-insert.db", settings.batch)
             ratio = raw_seconds / push.seconds
             print(
@@ -413,10 +455,13 @@ def run_hub(name: str, db_url: str, folder: Path, outbox: Path, settings: Settin
                 f"{settings.events / raw_seconds:,.0f} rows/s; ratio {ratio:.2f} "
                 f"(target ≥ {TARGET_RATIO}: {verdict(ratio >= TARGET_RATIO)})"
             )
+        else:
+            print(f"push {name}: {push_rate:,.0f} events/s")
         print(
             f"  {settings.events:,} events in {push.seconds:.2f} s; CPU meanwhile: hub "
-            f"{push.hub_cpu:.2f} s ({push.hub_cpu / push.seconds:.0%}), station (this "
-            f"process) {push.station_cpu:.2f} s ({push.station_cpu / push.seconds:.0%})"
+            f"{push.hub_cpu:.2f} s ({push.hub_cpu / push.seconds:.0%} of a core), station (this "
+            f"process) {push.station_cpu:.2f} s ({push.station_cpu / push.seconds:.0%}), "
+            f"machine {push.machine_busy:.0%} busy"
         )
 
         _progress(f"{name}: pulling {len(records):,} records onto a new station")
@@ -451,7 +496,8 @@ def run_hub(name: str, db_url: str, folder: Path, outbox: Path, settings: Settin
         print(
             f"  {len(poll.latencies):,} requests, max {poll.latencies[-1] * 1000:.1f} ms; "
             f"CPU meanwhile: hub {poll.hub_cpu / poll.seconds:.0%} of a core, "
-            f"{settings.processes} client processes {poll.client_cpu / poll.seconds:.0%}"
+            f"{settings.processes} client processes {poll.client_cpu / poll.seconds:.0%}, "
+            f"machine {poll.machine_busy:.0%} busy"
         )
 
 
@@ -460,8 +506,8 @@ def _terminate(signum: int, _frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
 
 
-def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
-    def parse(text: str) -> Any:
+def _positive(kind: Callable[[str], Number]) -> Callable[[str], Number]:
+    def parse(text: str) -> Number:
         value = kind(text)
         if value <= 0:
             raise argparse.ArgumentTypeError(f"must be positive, not {text}")
@@ -498,28 +544,32 @@ def main(argv: list[str] | None = None) -> int:
     if args.poll_interval < 0:
         parser.error("--poll-interval cannot be negative")
     sizes = QUICK if args.quick else FULL
+    stations = args.stations or sizes.stations
     settings = Settings(
-        events=args.events or int(sizes["events"]),
+        events=args.events or sizes.events,
         batch=args.batch,
-        operations=args.operations or int(sizes["operations"]),
-        stations=args.stations or int(sizes["stations"]),
-        seconds=args.seconds or sizes["seconds"],
-        processes=min(args.poll_processes, args.stations or int(sizes["stations"])),
+        operations=args.operations or sizes.operations,
+        stations=stations,
+        seconds=args.seconds or sizes.seconds,
+        processes=min(args.poll_processes, stations),
         interval=args.poll_interval,
     )
     signal.signal(signal.SIGTERM, _terminate)
     print(
         f"sync benchmark: {settings.events:,} events in batches of {settings.batch}, "
         f"{settings.operations:,} operations, {settings.stations} polling stations; "
-        f"python {platform.python_version()}, {os.cpu_count()} CPUs"
+        f"python {platform.python_version()}, {os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.2f} at the start"
     )
     try:
         with ExitStack() as stack:
-            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kiosk-sync-")))
+            folder = Path(
+                stack.enter_context(tempfile.TemporaryDirectory(prefix="kiosk-sync-bench-"))
+            )
             outbox = folder / "outbox.db"
             _progress(f"writing {settings.events:,} events into a station outbox (not timed)")
             fill_outbox(outbox, settings.events)
-            run_hub("SQLite", str(folder / "hub.db"), folder, outbox, settings)
+            run_hub("SQLite", str(folder / "hub.db"), folder, outbox, settings, raw_baseline=True)
             if args.no_postgres:
                 return 0
             bin_dir = find_bin_dir()
@@ -530,7 +580,7 @@ def main(argv: list[str] | None = None) -> int:
             server = PostgresServer.start(bin_dir)
             stack.callback(server.stop)
             db_url = server.create_database("kiosk_sync_bench")
-            run_hub("PostgreSQL", db_url, folder, outbox, settings)
+            run_hub("PostgreSQL", db_url, folder, outbox, settings, raw_baseline=False)
     except (RunFailed, PostgresError) as exc:
         print(f"sync benchmark: {exc}", file=sys.stderr)
         return 1
