@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
@@ -154,13 +154,15 @@ def create_hub_app(engine: Engine, now: Callable[[], datetime] = _utc_now) -> Fa
             hub_time=now(), station_id=scope.station_id, work_centers=sorted(scope.work_centers)
         )
 
-    @app.post(PUSH_PATH)
-    def push(scope: AsStation, request: PushRequest) -> PushResponse:
+    @app.post(PUSH_PATH, response_model=PushResponse)
+    def push(scope: AsStation, request: PushRequest) -> Response:
         own(scope, request.station_id, request.protocol)
         try:
-            return apply_push(engine, scope, request, now())
+            answer = apply_push(engine, scope, request, now())
         except EpochConflict as exc:
             raise HubError(409, ErrorCode.EPOCH_CONFLICT, str(exc)) from None
+        # Encoded here: FastAPI would validate the answer it was just given all over again.
+        return Response(answer.model_dump_json(), media_type="application/json")
 
     @app.post(PULL_PATH)
     def pull_changes(scope: AsStation, request: PullRequest) -> PullResponse:

@@ -54,7 +54,14 @@ def open_hub_db(url: str, create: bool = True) -> Engine:
 
 
 def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    # As many connections as the server has worker threads (40), so none is opened, set up
+    # and closed again for a single request.
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        pool_size=40,
+        max_overflow=10,
+    )
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:

@@ -35,7 +35,7 @@ def _referring(
 ) -> list[dict[str, Any]]:
     rows = conn.execute(
         select(hub_event)
-        .join(event_ref, event_ref.c.event_no == hub_event.c.no)
+        .join(event_ref, event_ref.c.event_id == hub_event.c.id)
         .where(
             event_ref.c.kind == kind,
             event_ref.c.value == value,

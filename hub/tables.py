@@ -106,11 +106,10 @@ hub_event = Table(
 event_ref = Table(
     "event_ref",
     metadata,
-    Column("event_no", BigInteger, nullable=False),
+    Column("event_id", String(64), nullable=False),
     Column("kind", String(32), nullable=False),
     Column("value", String(200), nullable=False),
     Index("ix_event_ref_value", "kind", "value"),
-    Index("ix_event_ref_event", "event_no"),
 )
 
 # First come, first served: the subject (e.g. a maintenance work order) belongs to the

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, text
+from sqlalchemy import delete, insert, text, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, SQLModel, col, select
 
 from kiosk.store.models import (
@@ -59,6 +60,7 @@ def apply_changes(session: Session, changes: Sequence[Change], resync: bool) -> 
 
     Deletions go children first and upserts parents first; foreign keys are checked at
     commit, so a page holding both a work order and its operations applies in any order.
+    Rows are written entity by entity in bulk: a new station's first pull is thousands.
     """
     session.execute(text("PRAGMA defer_foreign_keys=ON"))
     latest: dict[tuple[str, str], Change] = {}
@@ -69,11 +71,17 @@ def apply_changes(session: Session, changes: Sequence[Change], resync: bool) -> 
     for change in reversed(ordered):
         if change.data is None:
             _delete(session, change)
+    by_entity: dict[str, list[Change]] = {}
     for change in ordered:
         if change.data is not None:
-            _upsert(session, change.entity, _row_key(change), change.key, change.data)
-        if resync:
-            session.merge(ResyncSeen(entity=change.entity, row_key=_row_key(change)))
+            by_entity.setdefault(change.entity, []).append(change)
+    for entity, group in by_entity.items():
+        _upsert(session, entity, group)
+    if resync and ordered:
+        session.execute(
+            sqlite_insert(ResyncSeen).on_conflict_do_nothing(),
+            [{"entity": c.entity, "row_key": _row_key(c)} for c in ordered],
+        )
 
 
 def _delete(session: Session, change: Change) -> None:
@@ -89,24 +97,33 @@ def _delete(session: Session, change: Change) -> None:
     session.execute(delete(table).where(getattr(table, key_column) == _row_key(change)))
 
 
-def _upsert(
-    session: Session, entity: str, row_key: str, hub_key: str, data: dict[str, Any]
-) -> None:
+def _upsert(session: Session, entity: str, changes: list[Change]) -> None:
     known = _TABLES.get(entity)
     if known is None:
-        session.merge(
-            ReferenceRecord(entity=entity, key=hub_key, data=json.dumps(data, ensure_ascii=False))
+        statement = sqlite_insert(ReferenceRecord)
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["entity", "key"], set_={"data": statement.excluded.data}
+            ),
+            [
+                {"entity": entity, "key": c.key, "data": json.dumps(c.data, ensure_ascii=False)}
+                for c in changes
+            ],
         )
         return
-    table, _ = known
-    values = _values(data)
-    row = session.get(table, row_key)
-    if row is None:
-        session.add(table(**values))
-        return
-    for name, value in values.items():
-        setattr(row, name, value)
-    session.add(row)
+    table, key_column = known
+    column = getattr(table, key_column)
+    keys = [_row_key(c) for c in changes]
+    existing: set[str] = set()
+    for start in range(0, len(keys), 500):
+        existing.update(session.exec(select(column).where(column.in_(keys[start : start + 500]))))
+    rows = [_values(c.data) for c in changes if c.data is not None]
+    new = [row for row, key in zip(rows, keys, strict=True) if key not in existing]
+    old = [row for row, key in zip(rows, keys, strict=True) if key in existing]
+    if new:
+        session.execute(insert(table), new)
+    if old:
+        session.execute(update(table), old)  # by primary key, which every record carries
 
 
 def drop_unseen(session: Session) -> int:

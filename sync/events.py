@@ -150,6 +150,8 @@ def check_payload(event_type: str, payload: dict[str, Any]) -> _Payload:
 
 
 def references(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    if not payload.keys() & REFERENCE_FIELDS.keys():
+        return []  # most events (sign-ins, labels) refer to nothing the read API looks up
     return [
         (kind, str(payload[field]))
         for field, kind in REFERENCE_FIELDS.items()

@@ -7,15 +7,17 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, func, update
 from sqlalchemy import select as core_select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from kiosk.reference import apply_changes, drop_unseen
 from kiosk.store.database import Store
 from kiosk.store.models import Event, StationMeta
-from sync.protocol import Change, EventResult, EventStatus, OutboxEvent
+from sync.protocol import Change, EventResult, EventStatus
 
 CURSOR = "pull_cursor"
 RESYNC = "resync"
@@ -54,43 +56,36 @@ def _get(session: Session, key: str) -> str | None:
 
 
 def _set(session: Session, key: str, value: str) -> None:
-    session.merge(StationMeta(key=key, value=value))
+    statement = sqlite_insert(StationMeta).values(key=key, value=value)
+    session.execute(statement.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
 
 
-def unsent(store: Store, limit: int) -> list[OutboxEvent]:
+class Unsent(NamedTuple):
+    """An outbox row as it is sent: its payload stays the JSON text the store holds."""
+
+    id: str
+    seq: int
+    type: str
+    payload: str
+    subject_id: str | None
+    user_id: str | None
+    occurred_at: datetime
+    mono_ns: int
+    boot_id: str
+
+
+def unsent(store: Store, limit: int) -> list[Unsent]:
     # Core rows, not ORM objects: this runs for every batch of a long catch-up.
     table = Event.__table__  # type: ignore[attr-defined]
+    columns = [table.c[name] for name in Unsent._fields]
     with store.engine.connect() as conn:
         rows = conn.execute(
-            core_select(
-                table.c.id,
-                table.c.seq,
-                table.c.type,
-                table.c.payload,
-                table.c.subject_id,
-                table.c.user_id,
-                table.c.occurred_at,
-                table.c.mono_ns,
-                table.c.boot_id,
-            )
+            core_select(*columns)
             .where(table.c.synced_at.is_(None))
             .order_by(table.c.seq)
             .limit(limit)
-        ).all()
-    return [
-        OutboxEvent(
-            id=row.id,
-            seq=row.seq,
-            type=row.type,
-            payload=json.loads(row.payload),
-            subject_id=row.subject_id,
-            user_id=row.user_id,
-            occurred_at=row.occurred_at,
-            mono_ns=row.mono_ns,
-            boot_id=row.boot_id,
         )
-        for row in rows
-    ]
+        return [Unsent(*row) for row in rows]
 
 
 def record_answers(

@@ -63,3 +63,24 @@ def test_the_background_sync_reports_a_first_syncs_progress(tmp_path: Path) -> N
         sync.close()
     assert [s.receiving for s in seen] == [(2000, 5002), (4000, 5002), None]
     assert seen[-1].online and seen[-1].queued == 0
+
+
+def test_the_push_body_the_station_encodes_is_a_valid_push_request(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from sync.client import push_body
+    from sync.protocol import PushRequest
+    from sync.station_state import unsent
+
+    store = open_station(tmp_path, "ST-1")
+    write_events(store, 1, "label.queued", job_id="j", kind="product", label={"名": "板 ✓"})
+    with store.write() as session:
+        store.outbox.append(session, "terminal.closed", {}, None)
+    rows = unsent(store, 10)
+    sent_at = datetime(2026, 11, 25, 8, tzinfo=UTC)
+    request = PushRequest.model_validate_json(push_body("ST-1", store.epoch, sent_at, rows))
+    assert request.sent_at == sent_at and request.epoch == store.epoch
+    assert [e.seq for e in request.events] == [1, 2]
+    assert request.events[0].payload == {"job_id": "j", "kind": "product", "label": {"名": "板 ✓"}}
+    assert request.events[1].user_id is None and request.events[1].payload == {}
+    assert request.events[0].occurred_at == rows[0].occurred_at

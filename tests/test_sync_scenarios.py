@@ -17,16 +17,14 @@ from sqlmodel import select
 
 from hub.admin import accept_epoch
 from kiosk.store.models import Event, Operation
-from sync.client import HubUnreachable, SyncClient
+from sync.client import HubUnreachable, SyncClient, push_body
 from sync.protocol import (
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     PUSH_PATH,
-    OutboxEvent,
-    PushRequest,
     PushResponse,
 )
-from sync.station_state import queue_state, unsent
+from sync.station_state import Unsent, queue_state, unsent
 from tests.hub_harness import (
     HubProcess,
     assert_exactly_once,
@@ -84,15 +82,9 @@ def test_same_batch_delivered_twice_and_out_of_order(hub_db_url: str, tmp_path: 
     events = unsent(store, 100)
     first, second = events[:5], events[5:]
 
-    def deliver(http: httpx.Client, batch: list[OutboxEvent]) -> list[str]:
-        request = PushRequest(
-            protocol=PROTOCOL_VERSION,
-            station_id="ST-1",
-            epoch=store.epoch,
-            sent_at=batch[0].occurred_at,
-            events=batch,
-        )
-        response = http.post(PUSH_PATH, content=request.model_dump_json())
+    def deliver(http: httpx.Client, batch: list[Unsent]) -> list[str]:
+        body = push_body("ST-1", store.epoch, batch[0].occurred_at, batch)
+        response = http.post(PUSH_PATH, content=body)
         response.raise_for_status()
         return [r.status.value for r in PushResponse.model_validate_json(response.content).results]
 

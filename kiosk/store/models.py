@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, String, Text, UniqueConstraint
+from sqlalchemy import Column, Index, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from kiosk.roles import Role
@@ -103,6 +103,8 @@ class SopDocument(SQLModel, table=True):
 class Event(SQLModel, table=True):
     """One thing that happened at this station; unsent rows (synced_at NULL) are the outbox."""
 
+    # The outbox in order, without reading or sorting what was sent long ago.
+    __table_args__ = (Index("ix_event_unsent", "seq", sqlite_where=text("synced_at IS NULL")),)
     id: str = Field(primary_key=True)
     seq: int = Field(unique=True)
     station_id: str
@@ -114,7 +116,7 @@ class Event(SQLModel, table=True):
     occurred_at: datetime = Field(sa_type=UTCDateTime)
     mono_ns: int
     boot_id: str
-    synced_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    synced_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # The hub's answer: accepted, flagged (recorded, for a team lead to look at) or rejected.
     sync_status: str | None = Field(default=None, sa_type=String(16), index=True)
     sync_reason: str = ""

@@ -22,6 +22,11 @@ def upgrade() -> None:
         batch.add_column(sa.Column("sync_reason", sa.String(), nullable=False, server_default=""))
         batch.add_column(sa.Column("sync_detail", sa.Text(), nullable=False, server_default=""))
     op.create_index("ix_event_sync_status", "event", ["sync_status"])
+    # Replaces the index on synced_at, which SQLite preferred and then had to sort.
+    op.drop_index("ix_event_synced_at", "event")
+    op.create_index(
+        "ix_event_unsent", "event", ["seq"], sqlite_where=sa.text("synced_at IS NULL")
+    )
     op.create_table(
         "reference_record",
         sa.Column("entity", sa.String(), primary_key=True),
