@@ -24,9 +24,7 @@ def upgrade() -> None:
     op.create_index("ix_event_sync_status", "event", ["sync_status"])
     # Replaces the index on synced_at, which SQLite preferred and then had to sort.
     op.drop_index("ix_event_synced_at", "event")
-    op.create_index(
-        "ix_event_unsent", "event", ["seq"], sqlite_where=sa.text("synced_at IS NULL")
-    )
+    op.create_index("ix_event_unsent", "event", ["seq"], sqlite_where=sa.text("synced_at IS NULL"))
     op.create_table(
         "reference_record",
         sa.Column("entity", sa.String(), primary_key=True),
