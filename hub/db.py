@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, select
+from sqlalchemy import Connection, Engine, create_engine, insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from hub.tables import HUB_SCHEMA_VERSION, change_counter, hub_meta, metadata
-
-_WRITE = "hub_write"
+from kiosk.sqlite_engine import WRITE, durable_sqlite_engine
 
 
 class HubDatabaseError(Exception):
@@ -56,36 +53,20 @@ def open_hub_db(url: str, create: bool = True) -> Engine:
 def _sqlite_engine(url: str) -> Engine:
     # As many connections as the server has worker threads (40), so none is opened, set up
     # and closed again for a single request.
-    engine = create_engine(
+    return durable_sqlite_engine(
         url,
+        busy_timeout_ms=30_000,
+        foreign_keys=False,
         connect_args={"check_same_thread": False, "timeout": 30},
         pool_size=40,
         max_overflow=10,
     )
 
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
-        dbapi_conn.isolation_level = None
-        for pragma in (
-            "PRAGMA journal_mode=WAL",
-            "PRAGMA synchronous=FULL",
-            "PRAGMA busy_timeout=30000",
-        ):
-            dbapi_conn.execute(pragma)
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Any) -> None:
-        # Writers take the lock at BEGIN, so two hub processes never interleave a push.
-        immediate = conn.get_execution_options().get(_WRITE, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-    return engine
-
 
 @contextmanager
 def write(engine: Engine) -> Iterator[Connection]:
     """One write transaction, committed on exit (rolled back on an exception)."""
-    with engine.execution_options(**{_WRITE: True}).begin() as conn:
+    with engine.execution_options(**{WRITE: True}).begin() as conn:
         yield conn
 
 

@@ -133,16 +133,7 @@ class SyncClient:
         self._store = store
         self._hub = hub
         self._clock = clock
-        self._http = httpx.Client(
-            base_url=hub.url,
-            timeout=hub.timeout_seconds,
-            verify=_tls(hub) if hub.url.startswith("https") else True,
-            headers={
-                "Authorization": f"Bearer {hub.token}",
-                PROTOCOL_HEADER: str(PROTOCOL_VERSION),
-            },
-            transport=transport,
-        )
+        self._http = http_client(hub, transport)
 
     def close(self) -> None:
         self._http.close()

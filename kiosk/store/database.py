@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import URL, Engine, create_engine, event, text
+from sqlalchemy import URL, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
 from kiosk.clock import Clock
+from kiosk.sqlite_engine import WRITE, durable_sqlite_engine
 from kiosk.store.errors import StoreError
 from kiosk.store.models import StationMeta
 from kiosk.store.outbox import Outbox
@@ -21,7 +20,6 @@ from kiosk.store.outbox import Outbox
 # opening an up-to-date database never has to import Alembic (a noticeable start-up cost).
 SCHEMA_HEAD = "0004"
 MIGRATIONS = Path(__file__).with_name("migrations")
-_WRITE = "kiosk_write"
 
 
 class Store:
@@ -32,7 +30,7 @@ class Store:
         self.station_id = station_id
         self.epoch = epoch
         self.outbox = Outbox(station_id, clock)
-        self._writer = engine.execution_options(**{_WRITE: True})
+        self._writer = engine.execution_options(**{WRITE: True})
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -79,26 +77,9 @@ def open_store(path: Path, station_id: str, clock: Clock) -> Store:
 
 def _engine(path: Path) -> Engine:
     url = URL.create("sqlite", database=str(path))  # no %-decoding of the path
-    engine = create_engine(url, connect_args={"check_same_thread": False})
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
-        # Transactions are begun by hand below; the driver must not begin its own.
-        dbapi_conn.isolation_level = None
-        for pragma in (
-            "PRAGMA journal_mode=WAL",
-            "PRAGMA synchronous=FULL",
-            "PRAGMA foreign_keys=ON",
-            "PRAGMA busy_timeout=5000",
-        ):
-            dbapi_conn.execute(pragma)
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Any) -> None:
-        immediate = conn.get_execution_options().get(_WRITE, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-    return engine
+    return durable_sqlite_engine(
+        url, busy_timeout_ms=5000, foreign_keys=True, connect_args={"check_same_thread": False}
+    )
 
 
 def schema_revision(engine: Engine) -> str | None:
@@ -128,7 +109,7 @@ def _migrate(engine: Engine) -> None:
 
 def _claim(engine: Engine, station_id: str, path: Path) -> str:
     """Bind a new database to this station; refuse one that belongs to another station."""
-    with Session(engine.execution_options(**{_WRITE: True})) as session, session.begin():
+    with Session(engine.execution_options(**{WRITE: True})) as session, session.begin():
         meta = {row.key: row.value for row in session.exec(select(StationMeta))}
         owner = meta.get("station_id")
         if owner is None:
