@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+from anyio import to_thread
 from fastapi import Body, Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -106,8 +108,18 @@ AsStation = Annotated[StationScope, Depends(_station_scope)]
 _as_admin = Depends(_require_admin)
 
 
+@asynccontextmanager
+async def _few_threads(_app: FastAPI) -> AsyncIterator[None]:
+    # Requests are short database calls: four threads keep a core busy, while the default
+    # 40 spend it fighting over the GIL (measured: 330 against 210 polls a second).
+    to_thread.current_default_thread_limiter().total_tokens = 4
+    yield
+
+
 def create_hub_app(engine: Engine, now: Callable[[], datetime] = _utc_now) -> FastAPI:
-    app = FastAPI(title="kiosk hub", version=str(PROTOCOL_VERSION), responses=_ERRORS)
+    app = FastAPI(
+        title="kiosk hub", version=str(PROTOCOL_VERSION), responses=_ERRORS, lifespan=_few_threads
+    )
     app.state.engine = engine
 
     @app.exception_handler(HubError)

@@ -51,15 +51,15 @@ def open_hub_db(url: str, create: bool = True) -> Engine:
 
 
 def _sqlite_engine(url: str) -> Engine:
-    # As many connections as the server has worker threads (40), so none is opened, set up
-    # and closed again for a single request.
+    # One connection per worker thread (hub/app.py runs four), kept open for good.
     return durable_sqlite_engine(
         url,
         busy_timeout_ms=30_000,
         foreign_keys=False,
         connect_args={"check_same_thread": False, "timeout": 30},
-        pool_size=40,
-        max_overflow=10,
+        pool_size=4,
+        max_overflow=0,
+        pool_timeout=30,
     )
 
 
