@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -13,7 +14,7 @@ from fastapi import Body, Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from hub import admin, reads
 from hub.auth import is_admin_token, station_for_token
@@ -82,18 +83,35 @@ def _engine(request: Request) -> Engine:
     return engine
 
 
-def _station_scope(
-    request: Request,
+@dataclass(frozen=True)
+class _Caller:
+    token: str
+    protocol: int | None
+
+
+async def _caller(
     credentials: Credentials,
     protocol: Annotated[int | None, Header(alias=PROTOCOL_HEADER)] = None,
-) -> StationScope:
-    scope = station_for_token(_engine(request), credentials.credentials) if credentials else None
+) -> _Caller:
+    """The bearer token; whose it is, the handler looks up in the connection it works in
+    (one trip to a worker thread and one connection per request, not two)."""
+    if credentials is None:
+        raise _no_station()
+    return _Caller(credentials.credentials, protocol)
+
+
+def _no_station() -> HubError:
+    detail = "a station token is needed (kiosk hub add-station)"
+    return HubError(401, ErrorCode.UNAUTHORIZED, detail)
+
+
+def _station(conn: Connection, caller: _Caller) -> StationScope:
+    scope = station_for_token(conn, caller.token)
     if scope is None:
-        raise HubError(
-            401, ErrorCode.UNAUTHORIZED, "a station token is needed (kiosk hub add-station)"
-        )
-    if protocol is not None:
-        _check_protocol(protocol)
+        raise _no_station()
+    # Only a known station learns which protocol this hub speaks.
+    if caller.protocol is not None:
+        _check_protocol(caller.protocol)
     return scope
 
 
@@ -104,7 +122,7 @@ def _require_admin(request: Request, credentials: Credentials) -> None:
         )
 
 
-AsStation = Annotated[StationScope, Depends(_station_scope)]
+StationToken = Annotated[_Caller, Depends(_caller)]
 _as_admin = Depends(_require_admin)
 
 
@@ -161,28 +179,37 @@ def create_hub_app(engine: Engine, now: Callable[[], datetime] = _utc_now) -> Fa
         return {"status": "ok", "protocol": PROTOCOL_VERSION}
 
     @app.post(HELLO_PATH)
-    def hello(scope: AsStation) -> HelloResponse:
+    def hello(token: StationToken) -> HelloResponse:
+        with engine.connect() as conn:
+            scope = _station(conn, token)
         return HelloResponse(
             hub_time=now(), station_id=scope.station_id, work_centers=sorted(scope.work_centers)
         )
 
+    # Push and pull answers are encoded by the handlers: FastAPI would check again the
+    # answer it was just given. `response_model` still puts their shape in the schema.
     @app.post(PUSH_PATH, response_model=PushResponse)
-    def push(scope: AsStation, request: PushRequest) -> Response:
+    def push(token: StationToken, request: PushRequest) -> Response:
+        with engine.connect() as conn:
+            scope = _station(conn, token)
         own(scope, request.station_id, request.protocol)
         try:
             answer = apply_push(engine, scope, request, now())
         except EpochConflict as exc:
             raise HubError(409, ErrorCode.EPOCH_CONFLICT, str(exc)) from None
-        # Encoded here: FastAPI would validate the answer it was just given all over again.
         return Response(answer.model_dump_json(), media_type="application/json")
 
-    @app.post(PULL_PATH)
-    def pull_changes(scope: AsStation, request: PullRequest) -> PullResponse:
-        own(scope, request.station_id, request.protocol)
-        if request.cursor > _MAX_NO:
-            raise HubError(400, ErrorCode.BAD_REQUEST, f"body.cursor: must be at most {_MAX_NO}")
+    @app.post(PULL_PATH, response_model=PullResponse)
+    def pull_changes(token: StationToken, request: PullRequest) -> Response:
         with engine.connect() as conn:
-            return pull(conn, scope, request, now())
+            scope = _station(conn, token)
+            own(scope, request.station_id, request.protocol)
+            if request.cursor > _MAX_NO:
+                raise HubError(
+                    400, ErrorCode.BAD_REQUEST, f"body.cursor: must be at most {_MAX_NO}"
+                )
+            answer = pull(conn, scope, request, now())
+        return Response(answer.model_dump_json(), media_type="application/json")
 
     @app.post("/v1/admin/import", dependencies=[_as_admin])
     def import_data(document: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from hub.rules import StationScope
 from hub.tables import admin_token, station
 from hub.tokens import token_hash
 
 
-def station_for_token(engine: Engine, token: str) -> StationScope | None:
-    with engine.connect() as conn:
-        row = conn.execute(
-            select(station.c.id, station.c.work_centers).where(
-                station.c.token_hash == token_hash(token)
-            )
-        ).first()
+def station_for_token(conn: Connection, token: str) -> StationScope | None:
+    row = conn.execute(
+        select(station.c.id, station.c.work_centers).where(
+            station.c.token_hash == token_hash(token)
+        )
+    ).first()
     if row is None:
         return None
     return StationScope(row.id, frozenset(code for code in row.work_centers.split("|") if code))
