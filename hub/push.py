@@ -6,7 +6,6 @@ events, so a batch delivered twice applies once and a crash in between loses not
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 import msgspec
@@ -21,12 +20,6 @@ from sync.protocol import EventResult, EventStatus, OutboxEvent, PushRequest, Pu
 
 class EpochConflict(Exception):
     """The station pushed from a database the hub cannot merge without an admin's word."""
-
-
-@dataclass(frozen=True)
-class _Epoch:
-    status: str
-    last_seq: int
 
 
 def apply_push(
@@ -53,14 +46,13 @@ def _apply(
     lock = select(station.c.id).where(station.c.id == scope.station_id)
     # Two hub processes given the same batch (a retry racing the original) take turns here.
     conn.execute(lock.with_for_update() if is_postgres(conn) else lock)
-    epoch = _epoch(conn, scope.station_id, request.epoch, now)
+    last_seq = _last_seq(conn, scope.station_id, request.epoch, now)
     ids = [event.id for event in request.events]
     known = (
         set(conn.execute(select(hub_event.c.id).where(hub_event.c.id.in_(ids))).scalars())
         if ids
         else set()
     )
-    last_seq = epoch.last_seq
     received = now.isoformat()
     results: list[EventResult] = []
     rows: list[dict[str, object]] = []
@@ -180,7 +172,8 @@ def _row(
     }
 
 
-def _epoch(conn: Connection, station_id: str, epoch: str, now: datetime) -> _Epoch:
+def _last_seq(conn: Connection, station_id: str, epoch: str, now: datetime) -> int:
+    """The last sequence applied from this database; a database the hub must hold raises."""
     rows = {
         row.epoch: row
         for row in conn.execute(
@@ -206,12 +199,12 @@ def _epoch(conn: Connection, station_id: str, epoch: str, now: datetime) -> _Epo
                 first_seen_at=now.isoformat(),
             )
         )
-        return _Epoch("active", 0)
+        return 0
     if row.status != "active":
         raise _Conflict(
             row.conflict_seq, row.conflict_detail or f"database {epoch} is {row.status}"
         )
-    return _Epoch(row.status, int(row.last_seq))
+    return int(row.last_seq)
 
 
 def _record_conflict(
