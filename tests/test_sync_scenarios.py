@@ -6,6 +6,7 @@ reached the stations it concerns; nothing the station accepted is missing.
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 import time
@@ -16,6 +17,7 @@ import pytest
 from sqlmodel import select
 
 from hub.admin import accept_epoch
+from kiosk.store.database import Store
 from kiosk.store.models import Event, Operation
 from sync.client import HubUnreachable, SyncClient, push_body
 from sync.protocol import (
@@ -166,8 +168,6 @@ def test_poisoned_events_are_answered_and_the_queue_moves_on(
 
 class _Answered:
     def __init__(self, event: Event) -> None:
-        import json
-
         self.type = event.type
         self.payload = json.loads(event.payload)
         self.sync_status = event.sync_status
@@ -175,10 +175,7 @@ class _Answered:
         self.sync_detail = event.sync_detail
 
 
-def _answered(store: object) -> list[_Answered]:
-    from kiosk.store.database import Store
-
-    assert isinstance(store, Store)
+def _answered(store: Store) -> list[_Answered]:
     return [_Answered(e) for e in station_events(store)]
 
 
