@@ -92,8 +92,9 @@ def _apply(
         )
         if verdict.status is not EventStatus.REJECTED:
             refs.append((event.id, references(event.payload)))
+        # Built from values this function made or already validated: no second check.
         results.append(
-            EventResult(
+            EventResult.model_construct(
                 id=event.id,
                 seq=event.seq,
                 status=verdict.status,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
@@ -24,6 +25,7 @@ from sync.protocol import (
     PUSH_PATH,
     ErrorBody,
     ErrorCode,
+    EventStatus,
     PullRequest,
     PullResponse,
     PushResponse,
@@ -152,24 +154,43 @@ class SyncClient:
         return SyncReport(pushed=pushed, pulled=pulled, blocked=blocked)
 
     def push_pending(self) -> int:
+        """Send the outbox in order; returns how many events the hub answered.
+
+        A batch goes out only once the one before is answered, so the hub sees them in
+        order; but it goes out before that answer is recorded, and the batch after it is
+        read meanwhile, so station and hub work at the same time rather than in turns.
+        """
         sent = 0
-        while True:
-            events = station_state.unsent(self._store, self._hub.batch_size)
-            if not events:
-                return sent
-            before = self._clock.now()
-            body = push_body(self._store.station_id, self._store.epoch, before, events)
-            answer = exchange(self._http, PUSH_PATH, body, PushResponse)
-            after = self._clock.now()
-            skew_ms = int(
-                ((before + (after - before) / 2) - answer.hub_time).total_seconds() * 1000
-            )
-            done = station_state.record_answers(
-                self._store, answer.results, answer.last_seq, after, skew_ms
-            )
-            sent += done
-            if done == 0:
-                return sent
+        limit = self._hub.batch_size
+        with ThreadPoolExecutor(max_workers=1) as sender:
+            flight = self._launch(sender, station_state.unsent(self._store, limit))
+            while flight is not None:
+                batch, before, answered = flight
+                following = station_state.unsent(self._store, limit, after_seq=batch[-1].seq)
+                answer = answered.result()
+                after = self._clock.now()
+                gaps = any(result.status is EventStatus.GAP for result in answer.results)
+                # After a gap the hub lacks earlier events: the queue is read afresh below.
+                flight = None if gaps else self._launch(sender, following)
+                skew_ms = int(
+                    ((before + (after - before) / 2) - answer.hub_time).total_seconds() * 1000
+                )
+                done = station_state.record_answers(
+                    self._store, answer.results, answer.last_seq, after, skew_ms
+                )
+                sent += done
+                if gaps and done:
+                    flight = self._launch(sender, station_state.unsent(self._store, limit))
+        return sent
+
+    def _launch(
+        self, sender: ThreadPoolExecutor, batch: list[station_state.Unsent]
+    ) -> tuple[list[station_state.Unsent], datetime, Future[PushResponse]] | None:
+        if not batch:
+            return None
+        before = self._clock.now()
+        body = push_body(self._store.station_id, self._store.epoch, before, batch)
+        return batch, before, sender.submit(exchange, self._http, PUSH_PATH, body, PushResponse)
 
     def pull_all(self, progress: Progress | None = None) -> int:
         pulled = 0

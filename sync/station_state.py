@@ -74,14 +74,14 @@ class Unsent(NamedTuple):
     boot_id: str
 
 
-def unsent(store: Store, limit: int) -> list[Unsent]:
+def unsent(store: Store, limit: int, after_seq: int = 0) -> list[Unsent]:
     # Core rows, not ORM objects: this runs for every batch of a long catch-up.
     table = Event.__table__  # type: ignore[attr-defined]
     columns = [table.c[name] for name in Unsent._fields]
     with store.engine.connect() as conn:
         rows = conn.execute(
             core_select(*columns)
-            .where(table.c.synced_at.is_(None))
+            .where(table.c.synced_at.is_(None), table.c.seq > after_seq)
             .order_by(table.c.seq)
             .limit(limit)
         )
