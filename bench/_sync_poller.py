@@ -1,18 +1,20 @@
 """One client process of bench/sync.py's poll test; the parent starts several.
 
-Protocol on stdin/stdout, one line each: the parent writes a JSON job ``{"url", "path",
-"headers", "interval", "stations": [{"token", "body", "offset"}]}``; this process opens one
-connection per station, sends each station's pull once (which must come back empty: the
-stations are up to date) and writes ``ready``. The parent then writes ``go START END``
-(``time.monotonic()`` values; CLOCK_MONOTONIC is one system-wide clock on Linux), and every
-station polls from START until END: back to back when the interval is 0, else every
+Protocol on stdin/stdout, one line each: the parent writes a JSON job ``{"host", "port",
+"path", "headers", "interval", "stations": [{"token", "body", "offset"}]}``; this process
+opens one connection per station, sends each station's pull once (which must come back
+empty: the stations are up to date) and writes ``ready``. The parent then writes ``go START
+END`` (``time.monotonic()`` values; CLOCK_MONOTONIC is one system-wide clock on Linux), and
+every station polls from START until END: back to back when the interval is 0, else every
 `interval` seconds from START + its offset. The last line out is a JSON result: request
 latencies in seconds, the number of failed requests with the first failure, and this
 process's CPU seconds meanwhile, so the parent can tell when the clients, not the hub, were
 the bottleneck.
 
-Only httpx is imported, not the project: the clients should cost as little CPU as they can,
-so the parent hands over the path, headers and request bodies ready-made.
+The project is not imported, and HTTP is spoken by hand (HTTP/1.1 keep-alive, one request
+at a time per connection, answers framed by Content-Length as the hub sends them): httpx
+cost the clients about 1 ms of CPU per request, more than the hub spent answering it, so
+the clients and not the hub set the pace on a two-core machine.
 """
 
 from __future__ import annotations
@@ -24,7 +26,42 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection sending the same POST again and again."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._reader = reader
+        self._writer = writer
+
+    @classmethod
+    async def open(cls, host: str, port: int) -> Connection:
+        reader, writer = await asyncio.open_connection(host, port)
+        return cls(reader, writer)
+
+    async def send(self, request: bytes) -> tuple[int, bytes]:
+        """Status and body of the answer to `request` (whole bytes of a request)."""
+        self._writer.write(request)
+        head = await self._reader.readuntil(b"\r\n\r\n")
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        length = 0
+        for line in header_lines:
+            name, _, value = line.partition(":")
+            if name.strip().lower() == "content-length":
+                length = int(value)
+        body = await self._reader.readexactly(length)
+        return int(status_line.split()[1]), body
+
+    async def close(self) -> None:
+        self._writer.close()
+        await self._writer.wait_closed()
+
+
+def request_bytes(host: str, port: int, path: str, headers: dict[str, str], body: str) -> bytes:
+    content = body.encode()
+    lines = [f"POST {path} HTTP/1.1", f"Host: {host}:{port}", f"Content-Length: {len(content)}"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + content
 
 
 @dataclass
@@ -38,20 +75,19 @@ class Tally:
         self.first_error = self.first_error or why
 
 
-def _problem(response: httpx.Response) -> str:
+def _problem(status: int, body: bytes) -> str:
     """Why this answer is not an empty, final page; "" when it is one."""
-    if response.status_code != 200:
-        return f"hub answered {response.status_code}: {response.text[:200]}"
-    answer = json.loads(response.content)
+    if status != 200:
+        return f"hub answered {status}: {body[:200]!r}"
+    answer = json.loads(body)
     if answer["changes"] or answer["more"]:
-        return f"the station was not up to date: {response.text[:200]}"
+        return f"the station was not up to date: {body[:200]!r}"
     return ""
 
 
 async def _poll(
-    client: httpx.AsyncClient,
-    path: str,
-    body: str,
+    connection: Connection,
+    request: bytes,
     start: float,
     end: float,
     interval: float,
@@ -62,36 +98,38 @@ async def _poll(
         await asyncio.sleep(max(0.0, next_at - time.monotonic()))
         began = time.perf_counter()
         try:
-            response = await client.post(path, content=body)
-        except httpx.HTTPError as exc:
+            status, body = await connection.send(request)
+        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
             tally.fail(f"{type(exc).__name__}: {exc}")
-        else:
-            # Latency ends when the answer is read; checking it is the station's own work.
-            tally.latencies.append(time.perf_counter() - began)
-            if why := _problem(response):
-                tally.fail(why)
+            return  # the connection is gone: its later polls would fail the same way
+        # Latency ends when the answer is read; checking it is the station's own work.
+        tally.latencies.append(time.perf_counter() - began)
+        if why := _problem(status, body):
+            tally.fail(why)
         # Behind schedule (a slow answer), the next poll goes at once rather than in a burst.
         next_at = max(next_at + interval, time.monotonic()) if interval else time.monotonic()
 
 
 async def _run(job: dict[str, Any]) -> dict[str, Any]:
     stations: list[dict[str, Any]] = job["stations"]
-    path: str = job["path"]
-    clients = [
-        httpx.AsyncClient(
-            base_url=job["url"],
-            timeout=60.0,
-            limits=httpx.Limits(max_connections=1),
-            headers={**job["headers"], "Authorization": f"Bearer {station['token']}"},
+    host, port = job["host"], int(job["port"])
+    requests = [
+        request_bytes(
+            host,
+            port,
+            job["path"],
+            {**job["headers"], "Authorization": f"Bearer {station['token']}"},
+            station["body"],
         )
         for station in stations
     ]
+    connections = await asyncio.gather(*(Connection.open(host, port) for _ in stations))
     try:
         warm_up = await asyncio.gather(
-            *(c.post(path, content=s["body"]) for c, s in zip(clients, stations, strict=True))
+            *(c.send(r) for c, r in zip(connections, requests, strict=True))
         )
-        for response in warm_up:
-            if why := _problem(response):
+        for status, body in warm_up:
+            if why := _problem(status, body):
                 raise RuntimeError(f"warm-up pull failed: {why}")
         print("ready", flush=True)
         # Blocking is fine here: nothing else runs on the loop until the go.
@@ -102,13 +140,13 @@ async def _run(job: dict[str, Any]) -> dict[str, Any]:
         cpu_before = time.process_time()
         await asyncio.gather(
             *(
-                _poll(c, path, s["body"], start + s["offset"], end, interval, tally)
-                for c, s in zip(clients, stations, strict=True)
+                _poll(c, r, start + s["offset"], end, interval, tally)
+                for c, r, s in zip(connections, requests, stations, strict=True)
             )
         )
         cpu = time.process_time() - cpu_before
     finally:
-        await asyncio.gather(*(c.aclose() for c in clients))
+        await asyncio.gather(*(c.close() for c in connections))
     return {
         "latencies": tally.latencies,
         "errors": tally.errors,

@@ -22,12 +22,15 @@ tests/postgres.py), everything in one temporary folder on the machine's disk. Pe
    center, their work orders, the item and the work center; a new station's ``pull_all()``
    from cursor 0 to its last page is timed (its store is opened before).
 3. poll: --stations stations are enrolled and put at the hub's latest change; each polls
-   (``POST /v1/sync/pull`` with that cursor: nothing new) for --seconds seconds, back to
-   back unless --poll-interval. The stations are spread over --poll-processes client
-   processes (bench/_sync_poller.py: asyncio, one httpx connection per station), which
-   all start together once every station has pulled once; a request's latency is from
-   sending it to having read the answer. Closed loop: with no interval, latency is about
-   stations / throughput (Little's law). The clients' CPU share is printed, since they run
+   (``POST /v1/sync/pull`` with that cursor: nothing new) for --seconds seconds. The
+   stations are spread over --poll-processes client processes (bench/_sync_poller.py:
+   asyncio, one keep-alive connection per station), which all start together once every
+   station has pulled once; a request's latency is from sending it to having read the
+   answer. Two runs: "at once", where every station sends its poll at the same instant,
+   once a second (the target's case, and a plant's stations after a power cut or a hub
+   restart); then "back to back", a closed loop where each station polls again as soon as
+   it has its answer, which shows the hub's most polls a second (latency is then about
+   stations / throughput, Little's law). The clients' CPU share is printed, since they run
    on the same cores as the hub.
 
 Percentiles are nearest-rank. The first line gives the load average at the start: other work
@@ -110,10 +113,18 @@ def _progress(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def cpu_seconds(session: int) -> float:
+    """User + system CPU time of the live processes of a session (a hub and its workers),
+    from /proc."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that ended meanwhile
+        if int(fields[3]) == session:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def machine_ticks() -> tuple[int, int]:
@@ -133,8 +144,9 @@ class Hub:
     """`kiosk hub serve` in its own process and session: Ctrl+C reaches only this script,
     which then kills it; its pid gives its CPU time (unlike tests.hub_harness.HubProcess)."""
 
-    def __init__(self, db_url: str, log: Path) -> None:
+    def __init__(self, db_url: str, log: Path, workers: int = 1) -> None:
         self.db_url = db_url
+        self.workers = workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = log
@@ -148,7 +160,7 @@ class Hub:
 
     def start(self) -> None:
         command = [sys.executable, "-m", "kiosk", "hub", "serve", "--db", self.db_url]
-        command += ["--port", str(self.port)]
+        command += ["--port", str(self.port), "--workers", str(self.workers)]
         with self._log.open("ab") as log:
             self._process = subprocess.Popen(
                 command,
@@ -170,7 +182,8 @@ class Hub:
 
     def kill(self) -> None:
         if self._process is not None:
-            self._process.kill()
+            # The whole session: with --workers, the worker processes too.
+            os.killpg(self._process.pid, signal.SIGKILL)
             self._process.wait()
             self._process = None
 
@@ -339,13 +352,10 @@ def measure_poll(
     jobs: list[list[dict[str, Any]]] = [[] for _ in range(processes)]
     for n, (station_id, token) in enumerate(stations):
         body = PullRequest(protocol=PROTOCOL_VERSION, station_id=station_id, cursor=cursor)
-        # Offsets spread the stations' polls evenly over one interval, as clocks would.
-        offset = interval * n / len(stations)
-        jobs[n % processes].append(
-            {"token": token, "body": body.model_dump_json(), "offset": offset}
-        )
+        jobs[n % processes].append({"token": token, "body": body.model_dump_json(), "offset": 0})
     request = {
-        "url": hub.url,
+        "host": "127.0.0.1",
+        "port": hub.port,
         "path": PULL_PATH,
         "headers": {PROTOCOL_HEADER: str(PROTOCOL_VERSION), "Content-Type": "application/json"},
         "interval": interval,
@@ -411,7 +421,7 @@ class Settings:
     stations: int
     seconds: float
     processes: int
-    interval: float
+    hub_workers: int
 
 
 def run_hub(
@@ -440,7 +450,7 @@ def run_hub(
         copy_database(outbox, station_path)
         store = open_store(station_path, PUSH_STATION, SystemClock())
         stack.callback(store.close)
-        hub = Hub(db_url, folder / f"hub-{tag}.log")
+        hub = Hub(db_url, folder / f"hub-{tag}.log", settings.hub_workers)
         stack.callback(hub.kill)
         hub.start()
 
@@ -474,31 +484,28 @@ def run_hub(
             f"(pages: {pull.pages})"
         )
 
-        _progress(f"{name}: {settings.stations} stations polling for {settings.seconds:g} s")
-        poll = measure_poll(
-            stack,
-            hub,
-            folder,
-            pollers,
-            cursor,
-            settings.seconds,
-            settings.processes,
-            settings.interval,
-        )
-        p50, p99 = (percentile(poll.latencies, q) * 1000 for q in (50, 99))
-        pace = f"every {settings.interval:g} s" if settings.interval else "back to back"
-        print(
-            f"poll {name}: {settings.stations} stations {pace} for {settings.seconds:g} s: "
-            f"p50 {p50:.1f} ms, p99 {p99:.1f} ms (target p99 ≤ {TARGET_P99_MS:g} ms: "
-            f"{verdict(p99 <= TARGET_P99_MS)}); {len(poll.latencies) / poll.seconds:,.0f} "
-            "requests/s"
-        )
-        print(
-            f"  {len(poll.latencies):,} requests, max {poll.latencies[-1] * 1000:.1f} ms; "
-            f"CPU meanwhile: hub {poll.hub_cpu / poll.seconds:.0%} of a core, "
-            f"{settings.processes} client processes {poll.client_cpu / poll.seconds:.0%}, "
-            f"machine {poll.machine_busy:.0%} busy"
-        )
+        for interval, pace in ((1.0, "at once, once a second"), (0.0, "back to back")):
+            _progress(f"{name}: {settings.stations} stations polling {pace}")
+            poll = measure_poll(
+                stack, hub, folder, pollers, cursor, settings.seconds, settings.processes, interval
+            )
+            p50, p99 = (percentile(poll.latencies, q) * 1000 for q in (50, 99))
+            target = (
+                f" (target p99 ≤ {TARGET_P99_MS:g} ms: {verdict(p99 <= TARGET_P99_MS)})"
+                if interval
+                else ""
+            )
+            print(
+                f"poll {name}: {settings.stations} stations {pace} for {settings.seconds:g} s: "
+                f"p50 {p50:.1f} ms, p99 {p99:.1f} ms{target}; "
+                f"{len(poll.latencies) / poll.seconds:,.0f} requests/s"
+            )
+            print(
+                f"  {len(poll.latencies):,} requests, max {poll.latencies[-1] * 1000:.1f} ms; "
+                f"CPU meanwhile: hub {poll.hub_cpu / poll.seconds:.0%} of a core, "
+                f"{settings.processes} client processes {poll.client_cpu / poll.seconds:.0%}, "
+                f"machine {poll.machine_busy:.0%} busy"
+            )
 
 
 def _terminate(signum: int, _frame: FrameType | None) -> None:
@@ -531,18 +538,16 @@ def main(argv: list[str] | None = None) -> int:
         "--poll-processes", type=_positive(int), default=2, help="client processes for polling"
     )
     parser.add_argument(
-        "--poll-interval",
-        type=float,
-        default=0.0,
-        help="seconds between a station's polls (default 0: back to back)",
+        "--hub-workers",
+        type=_positive(int),
+        default=1,
+        help="hub processes (kiosk hub serve --workers; default 1)",
     )
     parser.add_argument("--no-postgres", action="store_true", help="SQLite hub only")
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     args = parser.parse_args(argv)
     if args.batch > 1000:
         parser.error("--batch must be at most 1000 (the protocol's largest push)")
-    if args.poll_interval < 0:
-        parser.error("--poll-interval cannot be negative")
     sizes = QUICK if args.quick else FULL
     stations = args.stations or sizes.stations
     settings = Settings(
@@ -552,13 +557,14 @@ def main(argv: list[str] | None = None) -> int:
         stations=stations,
         seconds=args.seconds or sizes.seconds,
         processes=min(args.poll_processes, stations),
-        interval=args.poll_interval,
+        hub_workers=args.hub_workers,
     )
     signal.signal(signal.SIGTERM, _terminate)
     print(
         f"sync benchmark: {settings.events:,} events in batches of {settings.batch}, "
-        f"{settings.operations:,} operations, {settings.stations} polling stations; "
-        f"python {platform.python_version()}, {os.cpu_count()} CPUs, load average "
+        f"{settings.operations:,} operations, {settings.stations} polling stations, "
+        f"{settings.hub_workers} hub process(es); python {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs, load average "
         f"{os.getloadavg()[0]:.2f} at the start"
     )
     try:

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -33,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8700)
     serve.add_argument("--cert", type=Path, help="certificate (PEM) to serve HTTPS")
     serve.add_argument("--key", type=Path, help="private key (PEM) of --cert")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="hub processes sharing the port, e.g. one per core (default %(default)s)",
+    )
     add = command("add-station", "enrol a station and print its token (shown once)")
     add.add_argument("station_id", metavar="ID")
     add.add_argument("--work-center", action="append", required=True, dest="work_centers")
@@ -72,7 +79,7 @@ def _dispatch(args: argparse.Namespace, engine: Engine) -> int:
 
     try:
         if args.command == "serve":
-            return _serve(engine, args.host, args.port, args.cert, args.key)
+            return _serve(engine, args)
         if args.command == "add-station":
             print(admin.add_station(engine, args.station_id, args.work_centers, _now()))
         elif args.command == "rotate-token":
@@ -110,25 +117,35 @@ def _import(engine: Engine, path: Path, entity: str | None) -> int:
     return 0
 
 
-def _serve(engine: Engine, host: str, port: int, cert: Path | None, key: Path | None) -> int:
+def _serve(engine: Engine, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from hub.app import create_hub_app
+    from hub.app import WORKER_DB_ENV, create_hub_app
 
+    cert: Path | None = args.cert
+    key: Path | None = args.key
     if (cert is None) != (key is None):
         print("kiosk hub: --cert and --key go together", file=sys.stderr)
         return 2
-    config = uvicorn.Config(
-        create_hub_app(engine),
-        host=host,
-        port=port,
-        ssl_certfile=str(cert) if cert else None,
-        ssl_keyfile=str(key) if key else None,
-        log_level="warning",
-        access_log=False,
-    )
-    server = uvicorn.Server(config)
+    if args.workers < 1:
+        print("kiosk hub: --workers must be at least 1", file=sys.stderr)
+        return 2
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "ssl_certfile": str(cert) if cert else None,
+        "ssl_keyfile": str(key) if key else None,
+        "log_level": "warning",
+        "access_log": False,
+    }
     scheme = "https" if cert else "http"
-    print(f"kiosk hub on {scheme}://{host}:{port}", flush=True)
-    server.run()
+    print(f"kiosk hub on {scheme}://{args.host}:{args.port}", flush=True)
+    if args.workers == 1:
+        uvicorn.Server(uvicorn.Config(create_hub_app(engine), **options)).run()
+        return 0
+    # uvicorn starts each worker process from an import string; each opens the database
+    # itself. The tables were made above, once, so the workers never race to make them.
+    os.environ[WORKER_DB_ENV] = engine.url.render_as_string(hide_password=False)
+    engine.dispose()
+    uvicorn.run("hub.app:worker_app", factory=True, workers=args.workers, **options)
     return 0

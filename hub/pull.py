@@ -1,36 +1,56 @@
-"""Answering a station's pull: reference-data changes in its scope after its cursor."""
+"""Answering a station's pull: reference-data changes in its scope after its cursor.
+
+Most pulls are polls from a station that is up to date, so the reads run on the driver
+(hub/driver_sql.py) and a cursor already at the newest change is answered from one read.
+"""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Connection, func, or_, select
+from sqlalchemy import Connection
 
+from hub.driver_sql import fetch
 from hub.rules import StationScope
-from hub.tables import change_counter, hub_meta, record
 from sync.protocol import Change, PullRequest, PullResponse
 
 TOMBSTONE_HORIZON = "tombstone_horizon"
 
+_HEAD = (
+    "SELECT (SELECT value FROM change_counter WHERE id = 1),"
+    " (SELECT value FROM hub_meta WHERE key = ?)"
+)
 
-def _in_scope(scope: StationScope) -> ColumnElement[bool]:
-    return or_(
-        record.c.scope == "", *(record.c.scope.like(f"%|{wc}|%") for wc in scope.work_centers)
-    )
+
+@lru_cache(maxsize=16)
+def _scope_filter(work_centers: int) -> str:
+    # record.scope is "" for every station, else "|WC-A|WC-B|" (one pattern per work center).
+    return "(scope = ''" + " OR scope LIKE ?" * work_centers + ")"
+
+
+def _scope_params(scope: StationScope) -> list[str]:
+    return [f"%|{code}|%" for code in sorted(scope.work_centers)]
 
 
 def tombstone_horizon(conn: Connection) -> int:
-    value = conn.execute(
-        select(hub_meta.c.value).where(hub_meta.c.key == TOMBSTONE_HORIZON)
-    ).scalar()
-    return int(value or 0)
+    return _head(conn)[1]
+
+
+def _head(conn: Connection) -> tuple[int, int]:
+    """The last change number handed out, and the oldest deletion the hub still knows."""
+    ((counter, horizon),) = fetch(conn, _HEAD, (TOMBSTONE_HORIZON,))
+    return int(counter or 0), int(horizon or 0)
 
 
 def pull(
     conn: Connection, scope: StationScope, request: PullRequest, now: datetime
 ) -> PullResponse:
-    if not request.full and 0 < request.cursor < tombstone_horizon(conn):
+    # The counter is read before the records: every change numbered up to it has committed
+    # (numbers are handed out under a lock held to commit), so the cursor may move to it.
+    committed, horizon = _head(conn)
+    if not request.full and 0 < request.cursor < horizon:
         # Deletions after this cursor were forgotten: only a full resync, after which the
         # station drops what it did not receive, is complete. Its pages are the same feed
         # from zero (tombstones still kept included, so a deletion during it is not lost).
@@ -42,24 +62,27 @@ def pull(
             remaining=0,
             resync_required=True,
         )
-    # Read the counter before the records: every change numbered up to it has committed
-    # (numbers are handed out under a lock held to commit), so the cursor may move to it.
-    committed = int(conn.execute(select(change_counter.c.value)).scalar_one())
-    query = select(
-        record.c.entity, record.c.key, record.c.record_id, record.c.data, record.c.change_no
-    ).where(record.c.change_no > request.cursor, _in_scope(scope))
-    rows = conn.execute(query.order_by(record.c.change_no).limit(request.limit + 1)).all()
+    if request.cursor >= committed:
+        return PullResponse(
+            hub_time=now, changes=[], cursor=request.cursor, more=False, remaining=0
+        )
+    where = f"change_no > ? AND {_scope_filter(len(scope.work_centers))}"
+    rows = fetch(
+        conn,
+        f"SELECT entity, key, record_id, data, change_no FROM record WHERE {where}"
+        " ORDER BY change_no LIMIT ?",
+        (request.cursor, *_scope_params(scope), request.limit + 1),
+    )
     more = len(rows) > request.limit
-    rows = rows[: request.limit]
     changes = [
         Change(
-            entity=r.entity,
-            key=r.key,
-            change_no=int(r.change_no),
-            record_id=r.record_id,
-            data=None if r.data is None else json.loads(r.data),
+            entity=entity,
+            key=key,
+            change_no=int(change_no),
+            record_id=record_id,
+            data=None if data is None else json.loads(data),
         )
-        for r in rows
+        for entity, key, record_id, data, change_no in rows[: request.limit]
     ]
     cursor = (
         changes[-1].change_no
@@ -68,12 +91,11 @@ def pull(
     )
     remaining = 0
     if more:
-        count = (
-            select(func.count())
-            .select_from(record)
-            .where(record.c.change_no > cursor, _in_scope(scope))
+        ((remaining,),) = fetch(
+            conn,
+            f"SELECT count(*) FROM record WHERE {where}",
+            (cursor, *_scope_params(scope)),
         )
-        remaining = int(conn.execute(count).scalar_one())
     return PullResponse(
-        hub_time=now, changes=changes, cursor=cursor, more=more, remaining=remaining
+        hub_time=now, changes=changes, cursor=cursor, more=more, remaining=int(remaining)
     )

@@ -43,9 +43,15 @@ class HubProcess:
     """`kiosk hub serve` in its own process, so it can be killed like a real one."""
 
     def __init__(
-        self, db_url: str, log: Path, cert: Path | None = None, key: Path | None = None
+        self,
+        db_url: str,
+        log: Path,
+        cert: Path | None = None,
+        key: Path | None = None,
+        workers: int = 1,
     ) -> None:
         self.db_url = db_url
+        self.workers = workers
         self.port = free_port()
         self._log = log
         self._tls = ["--cert", str(cert), "--key", str(key)] if cert and key else []
@@ -63,6 +69,8 @@ class HubProcess:
             self.db_url,
             "--port",
             str(self.port),
+            "--workers",
+            str(self.workers),
         ]
         with self._log.open("ab") as log:
             self._process = subprocess.Popen(
@@ -71,6 +79,8 @@ class HubProcess:
                 stderr=log,
                 cwd=ROOT,
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                # Its own process group, so a kill reaches --workers' processes too.
+                start_new_session=True,
             )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -86,9 +96,15 @@ class HubProcess:
     def kill(self) -> None:
         """SIGKILL: no shutdown, no flushing; what was not committed is lost."""
         if self._process is not None:
-            self._process.send_signal(signal.SIGKILL)
+            os.killpg(self._process.pid, signal.SIGKILL)
             self._process.wait()
             self._process = None
+
+    @property
+    def pid(self) -> int:
+        if self._process is None:
+            raise RuntimeError("the hub is not running")
+        return self._process.pid
 
     def stop(self) -> None:
         if self._process is not None:

@@ -10,13 +10,17 @@ import time
 from pathlib import Path
 
 import httpx
+from sqlmodel import select as sql_select
 
 from kiosk.clock import SystemClock
 from kiosk.demo_data import DEMO_STATION_ID
 from kiosk.store.database import open_store
+from kiosk.store.models import WorkOrder
 from tests.conftest import write_config
 from tests.hub_harness import (
+    HubProcess,
     assert_exactly_once,
+    client,
     make_plant,
     open_station,
     operation_records,
@@ -100,3 +104,54 @@ def test_station_killed_mid_push_resumes_without_loss_or_doubles(tmp_path: Path)
     assert "pulled" in finished.stdout
     restarted = open_store(station_dir / "station.db", DEMO_STATION_ID, SystemClock())
     assert_exactly_once(plant, restarted)
+
+
+def _children(pid: int) -> set[int]:
+    """Live processes whose parent is `pid`, from /proc."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+def test_serve_with_workers_serves_stations_from_every_process(
+    hub_db_url: str, tmp_path: Path
+) -> None:
+    plant = make_plant(hub_db_url)
+    stations = {sid: plant.enrol(sid, "WC-A") for sid in ("ST-1", "ST-2", "ST-3", "ST-4")}
+    plant.write(operation_records("WC-A", 3))
+    hub = HubProcess(hub_db_url, tmp_path / "hub.log", workers=2).start()
+    try:
+        # Each worker is a process of its own, answering on the one port.
+        assert len(_children(hub.pid)) >= 2
+        stores = {sid: open_station(tmp_path, sid) for sid in stations}
+        for round_ in range(3):
+            for sid, store in stores.items():
+                write_events_fast(store, 40)
+                sync = client(store, hub.url, stations[sid], batch_size=15)
+                report = sync.sync_once()
+                sync.close()
+                assert report.pushed == 40 and not report.blocked
+            plant.write(operation_records("WC-A", 1, prefix=f"R{round_}"))
+        for sid, store in stores.items():
+            sync = client(store, hub.url, stations[sid])
+            sync.sync_once()
+            sync.close()
+            assert_exactly_once(plant, store)
+            with store.read() as session:
+                numbers = set(session.exec(sql_select(WorkOrder.number)))
+            assert {"R0-WC-A-0", "R1-WC-A-0", "R2-WC-A-0"} <= numbers
+        workers = _children(hub.pid)
+        hub.stop()
+        # SIGTERM to the parent ends the workers with it.
+        deadline = time.monotonic() + 10
+        while any(Path(f"/proc/{pid}").exists() for pid in workers):
+            assert time.monotonic() < deadline, "a worker outlived the hub"
+            time.sleep(0.05)
+    finally:
+        hub.kill()

@@ -120,5 +120,6 @@ def test_text_no_database_can_store_is_refused_not_a_server_error(
     finally:
         hub.kill()
     assert answer.status_code == 400
-    assert answer.json()["detail"].startswith("text that cannot be stored")
+    # Refused by the JSON parser itself ("lone leading surrogate in hex escape").
+    assert "surrogate" in answer.json()["detail"]
     assert plant.events("ST-1") == []
