@@ -62,6 +62,7 @@ from typing import Any, TypeVar
 # project root goes first instead (it also makes `tests` importable).
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import msgspec
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import URL
 from sqlmodel import select as sql_select
@@ -352,7 +353,9 @@ def measure_poll(
     jobs: list[list[dict[str, Any]]] = [[] for _ in range(processes)]
     for n, (station_id, token) in enumerate(stations):
         body = PullRequest(protocol=PROTOCOL_VERSION, station_id=station_id, cursor=cursor)
-        jobs[n % processes].append({"token": token, "body": body.model_dump_json(), "offset": 0})
+        jobs[n % processes].append(
+            {"token": token, "body": msgspec.json.encode(body).decode(), "offset": 0}
+        )
     request = {
         "host": "127.0.0.1",
         "port": hub.port,

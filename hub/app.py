@@ -11,10 +11,11 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+import msgspec
 from anyio import to_thread
 from fastapi import Body, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
@@ -22,8 +23,8 @@ from hub import admin, reads
 from hub.auth import is_admin_token
 from hub.db import open_hub_db
 from hub.errors import ERROR_STATUSES, HubError, validation_problem
-from hub.station_openapi import document_station_calls
-from hub.station_routes import MAX_NO, station_routes
+from hub.station_openapi import document_station_calls, json_content
+from hub.station_routes import station_routes
 from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, ErrorBody, ErrorCode
 
 _log = logging.getLogger("kiosk.hub")
@@ -37,8 +38,20 @@ def _utc_now() -> datetime:
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody, "description": text} for status, text in ERROR_STATUSES.items()
+    status: {"description": text, "content": json_content(ErrorBody)}
+    for status, text in ERROR_STATUSES.items()
 }
+
+# Database integers (SQLite, PostgreSQL BIGINT) end here: a larger cursor or event number
+# can name nothing the hub has, and binding it to a query would fail in the driver.
+_MAX_NO = 2**63 - 1
+
+
+def _error(body: ErrorBody, status: int, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        msgspec.json.encode(body), status, headers=headers, media_type="application/json"
+    )
+
 
 # Worker threads for database calls: four keep a core busy (measured: 330 polls a second
 # against 210 with anyio's default of 40, which spend it fighting over the GIL).
@@ -88,29 +101,27 @@ def create_hub_app(engine: Engine, now: Callable[[], datetime] = _utc_now) -> Fa
     app.state.engine = engine
 
     @app.exception_handler(HubError)
-    async def _hub_error(request: Request, exc: HubError) -> JSONResponse:
+    async def _hub_error(request: Request, exc: HubError) -> Response:
         if exc.body.error in (ErrorCode.PROTOCOL_MISMATCH, ErrorCode.EPOCH_CONFLICT):
             # The hub's side of it: whoever runs the hub must see it too, not only the station.
             _log.warning("%s %s: %s", request.method, request.url.path, exc.body.detail)
         headers = {PROTOCOL_HEADER: str(PROTOCOL_VERSION)}
         if exc.status == 401:
             headers["WWW-Authenticate"] = "Bearer"
-        return JSONResponse(
-            exc.body.model_dump(mode="json"), status_code=exc.status, headers=headers
-        )
+        return _error(exc.body, exc.status, headers)
 
     @app.exception_handler(UnicodeEncodeError)
-    async def _unstorable_text(_request: Request, exc: UnicodeEncodeError) -> JSONResponse:
+    async def _unstorable_text(_request: Request, exc: UnicodeEncodeError) -> Response:
         # JSON may carry lone surrogates ("\udfff") that no database can store as text.
         body = ErrorBody(error=ErrorCode.BAD_REQUEST, detail=f"text that cannot be stored: {exc}")
-        return JSONResponse(body.model_dump(mode="json"), status_code=400)
+        return _error(body, 400)
 
     @app.exception_handler(RequestValidationError)
-    async def _bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _bad_request(_request: Request, exc: RequestValidationError) -> Response:
         body = ErrorBody(
             error=ErrorCode.BAD_REQUEST, detail=validation_problem(list(exc.errors()), ())
         )
-        return JSONResponse(body.model_dump(mode="json"), status_code=400)
+        return _error(body, 400)
 
     @app.get("/health")
     def health() -> dict[str, Any]:
@@ -149,7 +160,7 @@ def create_hub_app(engine: Engine, now: Callable[[], datetime] = _utc_now) -> Fa
     @app.get("/v1/admin/stations/{station_id}/events", dependencies=[_as_admin])
     def station_events(
         station_id: str,
-        after: Annotated[int, Query(ge=0, le=MAX_NO)] = 0,
+        after: Annotated[int, Query(ge=0, le=_MAX_NO)] = 0,
         limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
     ) -> list[dict[str, Any]]:
         with engine.connect() as conn:
@@ -157,7 +168,7 @@ def create_hub_app(engine: Engine, now: Callable[[], datetime] = _utc_now) -> Fa
 
     @app.get("/v1/admin/events/flagged", dependencies=[_as_admin])
     def flagged(
-        after: Annotated[int, Query(ge=0, le=MAX_NO)] = 0,
+        after: Annotated[int, Query(ge=0, le=_MAX_NO)] = 0,
         limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
     ) -> list[dict[str, Any]]:
         with engine.connect() as conn:

@@ -6,16 +6,26 @@ events, so a batch delivered twice applies once and a crash in between loses not
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from contextlib import suppress
+from datetime import UTC, datetime
 
 import msgspec
 from sqlalchemy import Connection, Engine, Table, insert, select, update
 
 from hub.db import is_postgres, write
-from hub.rules import StationScope, judge
+from hub.driver_sql import fetch
+from hub.rules import StationScope, Verdict, judge
 from hub.tables import event_ref, hub_event, station, station_epoch
 from sync.events import references
-from sync.protocol import EventResult, EventStatus, OutboxEvent, PushRequest, PushResponse
+from sync.protocol import (
+    EventResult,
+    EventStatus,
+    OutboxEvent,
+    PushRequest,
+    PushResponse,
+    RejectReason,
+)
 
 
 class EpochConflict(Exception):
@@ -48,14 +58,17 @@ def _apply(
     conn.execute(lock.with_for_update() if is_postgres(conn) else lock)
     last_seq = _last_seq(conn, scope.station_id, request.epoch, now)
     ids = [event.id for event in request.events]
-    known = (
-        set(conn.execute(select(hub_event.c.id).where(hub_event.c.id.in_(ids))).scalars())
-        if ids
-        else set()
-    )
+    known = set()
+    if ids:
+        marks = ", ".join("?" * len(ids))
+        known = {
+            row[0] for row in fetch(conn, f"SELECT id FROM hub_event WHERE id IN ({marks})", ids)
+        }
     received = now.isoformat()
+    # Only events not plainly accepted get an answer of their own (protocol v2): a healthy
+    # batch costs no per-event answer to build, encode, send and read.
     results: list[EventResult] = []
-    rows: list[dict[str, object]] = []
+    rows: list[tuple[object, ...]] = []
     refs: list[tuple[str, list[tuple[str, str]]]] = []
     for event in sorted(request.events, key=lambda e: e.seq):
         if event.id in known:
@@ -78,30 +91,20 @@ def _apply(
                 )
             )
             continue
-        verdict = judge(conn, scope, event)
-        rows.append(
-            _row(
-                scope.station_id,
-                request.epoch,
-                event,
-                verdict.status,
-                verdict.reason,
-                verdict.detail,
-                received,
-            )
-        )
+        verdict, payload = judge(conn, scope, event)
+        rows.append(_row(scope.station_id, request.epoch, event, verdict, received))
         if verdict.status is not EventStatus.REJECTED:
-            refs.append((event.id, references(event.payload)))
-        # Built from values this function made or already validated: no second check.
-        results.append(
-            EventResult.model_construct(
-                id=event.id,
-                seq=event.seq,
-                status=verdict.status,
-                reason=verdict.reason,
-                detail=verdict.detail,
+            refs.append((event.id, references(payload)))
+        if verdict.status is not EventStatus.ACCEPTED:
+            results.append(
+                EventResult(
+                    id=event.id,
+                    seq=event.seq,
+                    status=verdict.status,
+                    reason=verdict.reason,
+                    detail=verdict.detail,
+                )
             )
-        )
         known.add(event.id)
         last_seq = event.seq
     _insert(conn, rows, refs)
@@ -122,55 +125,83 @@ def _apply(
 
 
 def _insert(
-    conn: Connection, rows: list[dict[str, object]], refs: list[tuple[str, list[tuple[str, str]]]]
+    conn: Connection, rows: list[tuple[object, ...]], refs: list[tuple[str, list[tuple[str, str]]]]
 ) -> None:
     if not rows:
         return
-    _insert_many(conn, hub_event, rows)
-    ref_rows: list[dict[str, object]] = [
-        {"event_id": event_id, "kind": kind, "value": value}
-        for event_id, pairs in refs
-        for kind, value in pairs
-    ]
+    _insert_many(conn, hub_event, _EVENT_COLUMNS, rows)
+    ref_rows = [(event_id, kind, value) for event_id, pairs in refs for kind, value in pairs]
     if ref_rows:
-        _insert_many(conn, event_ref, ref_rows)
+        _insert_many(conn, event_ref, ("event_id", "kind", "value"), ref_rows)
 
 
-def _insert_many(conn: Connection, table: Table, rows: list[dict[str, object]]) -> None:
+def _insert_many(
+    conn: Connection, table: Table, names: tuple[str, ...], rows: Sequence[tuple[object, ...]]
+) -> None:
     """One driver-level executemany: the batch is the hot path of a long catch-up, and
     SQLAlchemy's per-row statement handling cost more than the inserts themselves."""
-    names = list(rows[0])
     marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = (
         f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join([marker] * len(names))})"
     )
-    conn.exec_driver_sql(sql, [tuple(row[name] for name in names) for row in rows])
+    conn.exec_driver_sql(sql, rows)
+
+
+_EVENT_COLUMNS = (
+    "id",
+    "station_id",
+    "epoch",
+    "seq",
+    "type",
+    "payload",
+    "subject_id",
+    "user_id",
+    "occurred_at",
+    "received_at",
+    "status",
+    "reason",
+    "detail",
+)
 
 
 def _row(
-    station_id: str,
-    epoch: str,
-    event: OutboxEvent,
-    status: EventStatus,
-    reason: str,
-    detail: str,
-    received: str,
-) -> dict[str, object]:
-    return {
-        "id": event.id,
-        "station_id": station_id,
-        "epoch": epoch,
-        "seq": event.seq,
-        "type": event.type,
-        "payload": msgspec.json.encode(event.payload).decode(),
-        "subject_id": event.subject_id,
-        "user_id": event.user_id,
-        "occurred_at": event.occurred_at.isoformat(),
-        "received_at": received,
-        "status": status.value,
-        "reason": reason,
-        "detail": detail,
-    }
+    station_id: str, epoch: str, event: OutboxEvent, verdict: Verdict, received: str
+) -> tuple[object, ...]:
+    """A hub_event row, in _EVENT_COLUMNS' order."""
+    return (
+        event.id,
+        station_id,
+        epoch,
+        event.seq,
+        event.type,
+        _payload_text(event.payload, verdict),
+        event.subject_id,
+        event.user_id,
+        _utc_text(event.occurred_at),
+        received,
+        verdict.status.value,
+        verdict.reason,
+        verdict.detail,
+    )
+
+
+def _payload_text(raw: msgspec.Raw, verdict: Verdict) -> str:
+    """The payload as the station sent it. One that could not be read (not an object, or
+    text no database can store) is kept as a JSON string of that text: nothing is lost,
+    and reading it back never fails."""
+    text = bytes(raw).decode()
+    if verdict.reason == RejectReason.BAD_PAYLOAD and not text.startswith("{"):
+        return msgspec.json.encode(text).decode()
+    return text
+
+
+def _utc_text(moment: datetime) -> str:
+    # One format for every station (UTC, "Z"), so the text sorts as the times do; a moment
+    # that has no UTC form (year 1 at +01:00) keeps its own offset.
+    if moment.utcoffset():
+        with suppress(OverflowError):
+            moment = moment.astimezone(UTC)
+    return msgspec.json.encode(moment).decode()[1:-1]
 
 
 def _last_seq(conn: Connection, station_id: str, epoch: str, now: datetime) -> int:

@@ -14,8 +14,15 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from hub.tables import claim, lot_consumed, record
-from sync.events import MaterialConsumed, MaterialVerified, PayloadProblem, check_payload
+from hub.driver_sql import fetch
+from hub.tables import claim, lot_consumed
+from sync.events import (
+    MaterialConsumed,
+    MaterialVerified,
+    PayloadProblem,
+    check_payload,
+    payload_object,
+)
 from sync.protocol import EventStatus, FlagCode, OutboxEvent, RejectReason
 
 # Events that record work done on an operation: recorded even on a cancelled work order.
@@ -45,28 +52,45 @@ def _reject(reason: RejectReason, detail: str) -> Verdict:
     return Verdict(EventStatus.REJECTED, reason.value, detail)
 
 
+# Looked up for every event about an operation or a lot: run on the driver (driver_sql.py).
+_BY_KEY = "SELECT data FROM record WHERE entity = ? AND key = ?"
+_BY_RECORD_ID = "SELECT data FROM record WHERE entity = ? AND record_id = ?"
+
+
+Payload = dict[str, Any]
+
+
 def _record(
     conn: Connection, entity: str, *, key: str | None = None, record_id: str | None = None
-) -> dict[str, Any] | None:
-    query = select(record.c.data).where(record.c.entity == entity)
-    query = (
-        query.where(record.c.key == key)
-        if key is not None
-        else query.where(record.c.record_id == record_id)
-    )
-    data = conn.execute(query).scalar()
+) -> Payload | None:
+    if key is not None:
+        rows = fetch(conn, _BY_KEY, (entity, key))
+    else:
+        rows = fetch(conn, _BY_RECORD_ID, (entity, record_id))
+    data = rows[0][0] if rows else None
     return None if data is None else dict(json.loads(data))
 
 
-def judge(conn: Connection, scope: StationScope, event: OutboxEvent) -> Verdict:
+def judge(conn: Connection, scope: StationScope, event: OutboxEvent) -> tuple[Verdict, Payload]:
+    """What the hub makes of `event`, and its payload read (empty when unreadable)."""
     try:
-        payload = check_payload(event.type, event.payload)
+        payload_data = payload_object(event.payload)
+    except PayloadProblem as exc:
+        return _reject(RejectReason.BAD_PAYLOAD, str(exc)), {}
+    return _judge(conn, scope, event, payload_data), payload_data
+
+
+def _judge(
+    conn: Connection, scope: StationScope, event: OutboxEvent, payload_data: Payload
+) -> Verdict:
+    try:
+        payload = check_payload(event.type, payload_data)
     except KeyError:
         return _reject(RejectReason.UNKNOWN_TYPE, f"the hub knows no event type {event.type!r}")
     except PayloadProblem as exc:
         return _reject(RejectReason.BAD_PAYLOAD, str(exc))
     flags: list[tuple[FlagCode, str]] = []
-    operation_id = event.payload.get("operation_id")
+    operation_id = payload_data.get("operation_id")
     if isinstance(operation_id, str):
         operation = _record(conn, "operation", record_id=operation_id)
         if operation is None:
@@ -87,9 +111,7 @@ def judge(conn: Connection, scope: StationScope, event: OutboxEvent) -> Verdict:
     if isinstance(payload, MaterialConsumed | MaterialVerified):
         flags.extend(_lot_flags(conn, payload))
     if event.type == "maintenance.claimed":
-        taken = _claim(
-            conn, scope, event, f"maintenance_order:{event.payload['maintenance_order']}"
-        )
+        taken = _claim(conn, scope, event, f"maintenance_order:{payload_data['maintenance_order']}")
         if taken is not None:
             return taken
     if flags:

@@ -1,16 +1,16 @@
 """The station calls in the hub's OpenAPI document.
 
-They are plain Starlette routes (hub/station_routes.py), which FastAPI does not document,
-so their operations are written here from the same protocol models: schemathesis and any
-client generator see them exactly as FastAPI would have shown them.
+They are plain Starlette routes (hub/station_routes.py) with msgspec messages, neither of
+which FastAPI documents, so their operations and schemas are written here from the same
+protocol definitions: schemathesis and any client generator see them in full.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from fastapi import FastAPI
-from pydantic import BaseModel
 
 from hub.errors import ERROR_STATUSES
 from sync.protocol import (
@@ -20,13 +20,16 @@ from sync.protocol import (
     PUSH_PATH,
     ErrorBody,
     HelloResponse,
+    Message,
     PullRequest,
     PullResponse,
     PushRequest,
     PushResponse,
 )
 
-_CALLS: tuple[tuple[str, str, str, type[BaseModel] | None, type[BaseModel]], ...] = (
+_REF = "#/components/schemas/{name}"
+
+_CALLS: tuple[tuple[str, str, str, type[Message] | None, type[Message]], ...] = (
     (HELLO_PATH, "hello", "Who this token's station is", None, HelloResponse),
     (PUSH_PATH, "push", "Apply a batch of the station's outbox events", PushRequest, PushResponse),
     (
@@ -39,12 +42,13 @@ _CALLS: tuple[tuple[str, str, str, type[BaseModel] | None, type[BaseModel]], ...
 )
 
 
-def _json(model: type[BaseModel]) -> dict[str, Any]:
-    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}
+def json_content(model: type[Message]) -> dict[str, Any]:
+    """An OpenAPI `content` of one protocol message (its schema is in the components)."""
+    return {"application/json": {"schema": {"$ref": _REF.format(name=model.__name__)}}}
 
 
 def _operation(
-    name: str, summary: str, request: type[BaseModel] | None, response: type[BaseModel]
+    name: str, summary: str, request: type[Message] | None, response: type[Message]
 ) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "summary": summary,
@@ -59,42 +63,37 @@ def _operation(
             }
         ],
         "responses": {
-            "200": {"description": "Successful Response", "content": _json(response)},
+            "200": {"description": "Successful Response", "content": json_content(response)},
             **{
-                str(status): {"description": text, "content": _json(ErrorBody)}
+                str(status): {"description": text, "content": json_content(ErrorBody)}
                 for status, text in ERROR_STATUSES.items()
             },
         },
     }
     if request is not None:
-        operation["requestBody"] = {"required": True, "content": _json(request)}
+        operation["requestBody"] = {"required": True, "content": json_content(request)}
     return operation
 
 
-def _add_model(schemas: dict[str, Any], model: type[BaseModel]) -> None:
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-    for name, definition in schema.pop("$defs", {}).items():
-        schemas.setdefault(name, definition)
-    schemas.setdefault(model.__name__, schema)
-
-
 def document_station_calls(app: FastAPI) -> None:
-    """Add the station calls to the document FastAPI makes of `app`."""
+    """Add the station calls and the protocol's messages to the document FastAPI makes."""
     generate = app.openapi
+    models = {ErrorBody, *(model for call in _CALLS for model in call[3:] if model is not None)}
+    _, components = msgspec.json.schema_components(
+        sorted(models, key=lambda model: model.__name__), ref_template=_REF
+    )
 
     def openapi() -> dict[str, Any]:
         document = generate()
         paths = document.setdefault("paths", {})
-        components = document.setdefault("components", {})
-        schemas = components.setdefault("schemas", {})
-        components.setdefault("securitySchemes", {}).setdefault(
+        sections = document.setdefault("components", {})
+        sections.setdefault("securitySchemes", {}).setdefault(
             "HTTPBearer", {"type": "http", "scheme": "bearer"}
         )
+        for name, schema in components.items():
+            sections.setdefault("schemas", {}).setdefault(name, schema)
         for path, name, summary, request, response in _CALLS:
             paths.setdefault(path, {"post": _operation(name, summary, request, response)})
-            for model in (request, response, ErrorBody):
-                if model is not None:
-                    _add_model(schemas, model)
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]

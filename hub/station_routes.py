@@ -2,8 +2,8 @@
 
 Polls are most of the hub's traffic, so these skip FastAPI's per-request machinery
 (dependency solving, body parsing into Python objects and validating again): headers are
-read by hand, the body is validated from its bytes by pydantic, and the answer is encoded
-once. Measured at 200 stations polling back to back: 2,170 polls a second through FastAPI
+read by hand, the body is decoded and checked from its bytes by msgspec, and the answer is
+encoded once. Measured at 200 stations polling back to back: 2,170 polls a second through FastAPI
 routes, 2,820 this way. hub/station_openapi.py puts them in the OpenAPI document.
 """
 
@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from pydantic import BaseModel, ValidationError
+import msgspec
 from sqlalchemy import Connection, Engine
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from hub.auth import station_for_token
-from hub.errors import HubError, validation_problem
+from hub.errors import HubError
 from hub.pull import pull
 from hub.push import EpochConflict, apply_push
 from hub.rules import StationScope
@@ -33,18 +33,15 @@ from sync.protocol import (
     PUSH_PATH,
     ErrorCode,
     HelloResponse,
+    Message,
     PullRequest,
     PushRequest,
 )
 
-# Database integers (SQLite, PostgreSQL BIGINT) end here: a larger cursor or event number
-# can name nothing the hub has, and binding it to a query would fail in the driver.
-MAX_NO = 2**63 - 1
-
 # Runs a request's database work: `reads_only` work may run where the request is.
 Runner = Callable[[Callable[[], Response], bool], Awaitable[Response]]
 
-_Body = TypeVar("_Body", bound=BaseModel)
+_Body = TypeVar("_Body", bound=Message)
 
 
 def check_protocol(version: int) -> None:
@@ -107,19 +104,17 @@ def _station(
 
 def _parse(model: type[_Body], body: bytes) -> _Body:
     try:
-        return model.model_validate_json(body)
-    except ValidationError as exc:
-        raise HubError(
-            400, ErrorCode.BAD_REQUEST, validation_problem(exc.errors(), ("body",))
-        ) from None
+        return msgspec.json.decode(body, type=model)
+    except msgspec.DecodeError as exc:
+        raise HubError(400, ErrorCode.BAD_REQUEST, f"body: {exc}") from None
 
 
 async def _read(request: Request, model: type[_Body]) -> tuple[_Caller, _Body]:
     return _caller(request), _parse(model, await request.body())
 
 
-def _answer(message: BaseModel) -> Response:
-    return Response(message.model_dump_json(), media_type="application/json")
+def _answer(message: Message) -> Response:
+    return Response(msgspec.json.encode(message), media_type="application/json")
 
 
 def station_routes(engine: Engine, now: Callable[[], datetime], run: Runner) -> list[Route]:
@@ -158,10 +153,6 @@ def station_routes(engine: Engine, now: Callable[[], datetime], run: Runner) -> 
         def work() -> Response:
             with engine.connect() as conn:
                 scope = _station(conn, caller, body)
-                if body.cursor > MAX_NO:
-                    raise HubError(
-                        400, ErrorCode.BAD_REQUEST, f"body.cursor: must be at most {MAX_NO}"
-                    )
                 return _answer(pull(conn, scope, body, now()))
 
         return await run(work, True)

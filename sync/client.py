@@ -12,7 +12,6 @@ from typing import TypeVar
 
 import httpx
 import msgspec
-from pydantic import BaseModel, ValidationError
 
 from kiosk.clock import Clock
 from kiosk.config import HubSection
@@ -26,12 +25,15 @@ from sync.protocol import (
     ErrorBody,
     ErrorCode,
     EventStatus,
+    Message,
+    OutboxEvent,
     PullRequest,
     PullResponse,
+    PushRequest,
     PushResponse,
 )
 
-_Answer = TypeVar("_Answer", bound=BaseModel)
+_Answer = TypeVar("_Answer", bound=Message)
 Progress = Callable[[int, int], None]
 
 
@@ -78,28 +80,38 @@ def http_client(hub: HubSection, transport: httpx.BaseTransport | None = None) -
 def push_body(
     station_id: str, epoch: str, sent_at: datetime, events: Sequence[station_state.Unsent]
 ) -> bytes:
-    """A PushRequest, encoded straight from the outbox rows.
-
-    The payloads are spliced in as the JSON text the store already holds instead of being
-    parsed and encoded again; a test checks the result against the PushRequest model.
-    """
+    """A PushRequest, encoded straight from the outbox rows: the payloads are spliced in
+    as the JSON text the store already holds instead of being parsed and encoded again."""
     return msgspec.json.encode(
-        {
-            "protocol": PROTOCOL_VERSION,
-            "station_id": station_id,
-            "epoch": epoch,
-            "sent_at": sent_at,
-            "events": [{**e._asdict(), "payload": msgspec.Raw(e.payload.encode())} for e in events],
-        }
+        PushRequest(
+            protocol=PROTOCOL_VERSION,
+            station_id=station_id,
+            epoch=epoch,
+            sent_at=sent_at,
+            events=[
+                OutboxEvent(
+                    id=e.id,
+                    seq=e.seq,
+                    type=e.type,
+                    payload=msgspec.Raw(e.payload.encode()),
+                    subject_id=e.subject_id,
+                    user_id=e.user_id,
+                    occurred_at=e.occurred_at,
+                    mono_ns=e.mono_ns,
+                    boot_id=e.boot_id,
+                )
+                for e in events
+            ],
+        )
     )
 
 
 def exchange(
-    http: httpx.Client, path: str, request: BaseModel | bytes | None, answer: type[_Answer]
+    http: httpx.Client, path: str, request: Message | bytes | None, answer: type[_Answer]
 ) -> _Answer:
     """POST `request`, return the hub's answer; raise HubUnreachable or SyncRefused."""
-    if isinstance(request, BaseModel):
-        request = request.model_dump_json().encode()
+    if isinstance(request, Message):
+        request = msgspec.json.encode(request)
     try:
         response = http.post(
             path,
@@ -113,12 +125,12 @@ def exchange(
         raise HubUnreachable(f"hub answered {response.status_code}")
     if response.is_success:
         try:
-            return answer.model_validate_json(response.content)
-        except ValidationError:
+            return msgspec.json.decode(response.content, type=answer)
+        except msgspec.DecodeError:
             raise HubUnreachable("the hub's answer was not understood") from None
     try:
-        error = ErrorBody.model_validate_json(response.content)
-    except ValidationError:
+        error = msgspec.json.decode(response.content, type=ErrorBody)
+    except msgspec.DecodeError:
         # Not the hub's own error (a proxy's page, say): treat it like no answer.
         raise HubUnreachable(f"hub answered {response.status_code}") from None
     raise SyncRefused(error.error, error.detail)
@@ -176,7 +188,7 @@ class SyncClient:
                     ((before + (after - before) / 2) - answer.hub_time).total_seconds() * 1000
                 )
                 done = station_state.record_answers(
-                    self._store, answer.results, answer.last_seq, after, skew_ms
+                    self._store, batch, answer.results, answer.last_seq, after, skew_ms
                 )
                 sent += done
                 if gaps and done:

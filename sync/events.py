@@ -7,96 +7,97 @@ newer station can add detail without being refused by an older hub.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-
-class _Payload(BaseModel):
-    model_config = ConfigDict(extra="allow", frozen=True)
+import msgspec
+from msgspec import Meta, Struct
 
 
-class Empty(_Payload):
+class _Payload(Struct, frozen=True):
+    """Unknown fields are ignored here (and kept in the stored payload text)."""
+
+
+class Empty(_Payload, frozen=True):
     pass
 
 
-class SessionPayload(_Payload):
+class SessionPayload(_Payload, frozen=True):
     session_id: str
 
 
-class LoginFailed(_Payload):
+class LoginFailed(_Payload, frozen=True):
     reason: str
 
 
-class Logout(_Payload):
+class Logout(_Payload, frozen=True):
     session_id: str
     reason: str
 
 
-class PermissionRefused(_Payload):
+class PermissionRefused(_Payload, frozen=True):
     permission: str
 
 
-class OperationStep(_Payload):
+class OperationStep(_Payload, frozen=True):
     operation_id: str
     work_order: str
     seq: int
 
 
-class LabelQueued(_Payload):
+class LabelQueued(_Payload, frozen=True):
     job_id: str
     kind: str
     label: dict[str, Any]
 
 
-class LabelPrinted(_Payload):
+class LabelPrinted(_Payload, frozen=True):
     job_id: str
 
 
-class LabelFailed(_Payload):
+class LabelFailed(_Payload, frozen=True):
     job_id: str
     error: str
 
 
-class OperationReported(_Payload):
+class OperationReported(_Payload, frozen=True):
     operation_id: str
-    good: int = Field(ge=0)
-    scrap: int = Field(ge=0)
+    good: Annotated[int, Meta(ge=0)]
+    scrap: Annotated[int, Meta(ge=0)]
     scrap_reason: str | None = None
     final: bool = False
 
 
-class MaterialConsumed(_Payload):
+class MaterialConsumed(_Payload, frozen=True):
     operation_id: str
     lot_no: str
     item_code: str
-    qty: float = Field(gt=0)
+    qty: Annotated[float, Meta(gt=0)]
 
 
-class MaterialVerified(_Payload):
+class MaterialVerified(_Payload, frozen=True):
     operation_id: str
     lot_no: str
     item_code: str
     verdict: str
 
 
-class SerialBound(_Payload):
+class SerialBound(_Payload, frozen=True):
     operation_id: str
     sn: str
 
 
-class ExceptionRaised(_Payload):
+class ExceptionRaised(_Payload, frozen=True):
     exception_id: str
     category: str
     severity: str
     note: str = ""
 
 
-class ExceptionStep(_Payload):
+class ExceptionStep(_Payload, frozen=True):
     exception_id: str
 
 
-class MaintenanceClaimed(_Payload):
+class MaintenanceClaimed(_Payload, frozen=True):
     maintenance_order: str
 
 
@@ -137,16 +138,26 @@ class PayloadProblem(Exception):
     """Why a payload does not fit its event type, in one line."""
 
 
+def payload_object(raw: bytes) -> dict[str, Any]:
+    """The payload as it travels (JSON text) read into a dict; PayloadProblem if it is not
+    a JSON object (or holds text no database can store, such as a lone surrogate)."""
+    try:
+        payload = msgspec.json.decode(raw)
+    except msgspec.DecodeError as exc:
+        raise PayloadProblem(f"payload: {exc}") from None
+    if not isinstance(payload, dict):
+        raise PayloadProblem(f"payload: expected an object, got {type(payload).__name__}")
+    return payload
+
+
 def check_payload(event_type: str, payload: dict[str, Any]) -> _Payload:
     model = EVENT_PAYLOADS.get(event_type)
     if model is None:
         raise KeyError(event_type)
     try:
-        return model.model_validate(payload)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "payload"
-        raise PayloadProblem(f"{where}: {first['msg']}") from None
+        return msgspec.convert(payload, model)
+    except msgspec.ValidationError as exc:
+        raise PayloadProblem(f"payload: {exc}") from None
 
 
 def references(payload: dict[str, Any]) -> list[tuple[str, str]]:

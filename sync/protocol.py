@@ -1,8 +1,10 @@
 """The sync protocol, defined once and used by the station client and the hub.
 
-Version 1. Push: the station sends unsent outbox events in sequence order; the hub answers
-each one. Pull: the station asks for reference-data changes after its cursor. Every message
-carries `protocol`; a mismatch is answered with an `ErrorBody` whose `error` is
+Version 2. Push: the station sends unsent outbox events in sequence order; the hub answers
+each event that was not plainly accepted (flagged, duplicate, rejected, gap), so the answer
+to a healthy batch is a few bytes and every event of it not named was accepted. Pull: the
+station asks for reference-data changes after its cursor. Every message carries
+`protocol`; a mismatch is answered with an `ErrorBody` whose `error` is
 `protocol_mismatch`, and both ends say which versions they speak.
 """
 
@@ -10,11 +12,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+import msgspec
+from msgspec import Meta, Struct
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 PROTOCOL_HEADER = "Kiosk-Protocol"
 # A batch stays small enough that a retry is cheap and memory stays flat on both ends.
 MAX_PUSH_EVENTS = 1000
@@ -24,9 +27,16 @@ PUSH_PATH = "/v1/sync/push"
 PULL_PATH = "/v1/sync/pull"
 HELLO_PATH = "/v1/sync/hello"
 
+Id = Annotated[str, Meta(min_length=1, max_length=64)]
+ShortText = Annotated[str, Meta(max_length=64)]
+AwareDatetime = Annotated[datetime, Meta(tz=True)]
+# Database integers (SQLite, PostgreSQL BIGINT) are signed 64-bit.
+Count = Annotated[int, Meta(ge=0, le=2**63 - 1)]
 
-class _Message(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+class Message(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """A protocol message: msgspec decodes and checks one in a fraction of pydantic's time,
+    which counts on the push path (every event of a catch-up goes through it)."""
 
 
 class EventStatus(StrEnum):
@@ -59,36 +69,40 @@ class ErrorCode(StrEnum):
     BAD_REQUEST = "bad_request"
 
 
-class ErrorBody(_Message):
+class ErrorBody(Message, frozen=True, kw_only=True):
     error: ErrorCode
     detail: str
     hub_protocol: int = PROTOCOL_VERSION
 
 
-class OutboxEvent(_Message):
-    """One station event as it travels; `seq` is the station's gapless sequence in `epoch`."""
+class OutboxEvent(Message, frozen=True, kw_only=True):
+    """One station event as it travels; `seq` is the station's gapless sequence in `epoch`.
 
-    id: str = Field(min_length=1, max_length=64)
-    seq: int = Field(ge=1)
-    type: str = Field(min_length=1, max_length=64)
-    payload: dict[str, Any]
-    subject_id: str | None = Field(default=None, max_length=64)
-    user_id: str | None = Field(default=None, max_length=64)
+    `payload` is a JSON object, carried as the raw text the station stored: the hub checks
+    it against its event type (sync/events.py) and stores that text as it came.
+    """
+
+    id: Id
+    seq: Annotated[int, Meta(ge=1, le=2**63 - 1)]
+    type: Id
+    payload: Annotated[msgspec.Raw, Meta(extra_json_schema={"type": "object"})]
+    subject_id: ShortText | None = None
+    user_id: ShortText | None = None
     occurred_at: AwareDatetime
     mono_ns: int
-    boot_id: str = Field(max_length=64)
+    boot_id: ShortText
 
 
-class PushRequest(_Message):
+class PushRequest(Message, frozen=True, kw_only=True):
     protocol: int
-    station_id: str = Field(min_length=1, max_length=64)
-    epoch: str = Field(min_length=1, max_length=64)
+    station_id: Id
+    epoch: Id
     # The station's wall clock when it sent this, for the hub's skew measurement.
     sent_at: AwareDatetime
-    events: list[OutboxEvent] = Field(max_length=MAX_PUSH_EVENTS)
+    events: Annotated[list[OutboxEvent], Meta(max_length=MAX_PUSH_EVENTS)]
 
 
-class EventResult(_Message):
+class EventResult(Message, frozen=True, kw_only=True):
     id: str
     seq: int
     status: EventStatus
@@ -97,23 +111,26 @@ class EventResult(_Message):
     detail: str = ""
 
 
-class PushResponse(_Message):
+class PushResponse(Message, frozen=True, kw_only=True):
     protocol: int = PROTOCOL_VERSION
     hub_time: datetime
+    # The last sequence of this station database the hub has applied.
     last_seq: int
+    # Only the events of the batch whose status is not `accepted`, in sequence order;
+    # every event of the batch not listed here was accepted.
     results: list[EventResult]
 
 
-class PullRequest(_Message):
+class PullRequest(Message, frozen=True, kw_only=True):
     protocol: int
-    station_id: str = Field(min_length=1, max_length=64)
-    cursor: int = Field(ge=0)
-    limit: int = Field(default=2000, ge=1, le=MAX_PULL_CHANGES)
+    station_id: Id
+    cursor: Count
+    limit: Annotated[int, Meta(ge=1, le=MAX_PULL_CHANGES)] = 2000
     # A full resync: every live record in scope, not only changes after the cursor.
     full: bool = False
 
 
-class Change(_Message):
+class Change(Message, frozen=True, kw_only=True):
     entity: str
     key: str
     change_no: int
@@ -123,7 +140,7 @@ class Change(_Message):
     data: dict[str, Any] | None
 
 
-class PullResponse(_Message):
+class PullResponse(Message, frozen=True, kw_only=True):
     protocol: int = PROTOCOL_VERSION
     hub_time: datetime
     changes: list[Change]
@@ -135,7 +152,7 @@ class PullResponse(_Message):
     resync_required: bool = False
 
 
-class HelloResponse(_Message):
+class HelloResponse(Message, frozen=True, kw_only=True):
     protocol: int = PROTOCOL_VERSION
     hub_time: datetime
     station_id: str

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, update
-from sqlalchemy import select as core_select
+from sqlalchemy import func, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from kiosk.reference import apply_changes, drop_unseen
 from kiosk.store.database import Store
-from kiosk.store.models import Event, StationMeta
+from kiosk.store.models import SYNC_ISSUE, Event, StationMeta
+from kiosk.store.types import utc_text
 from sync.protocol import Change, EventResult, EventStatus
 
 CURSOR = "pull_cursor"
@@ -74,70 +74,77 @@ class Unsent(NamedTuple):
     boot_id: str
 
 
+# The hot statements of a long catch-up, as SQL for the driver: building them with
+# SQLAlchemy cost more per batch than reading or marking its 500 rows.
+_UNSENT = (
+    f"SELECT {', '.join(Unsent._fields)} FROM event"
+    " WHERE synced_at IS NULL AND seq > ? ORDER BY seq LIMIT ?"
+)
+_MARK_ACCEPTED = (
+    "UPDATE event SET synced_at = ?, sync_status = 'accepted'"
+    " WHERE seq BETWEEN ? AND ? AND synced_at IS NULL"
+)
+_MARK_ANSWERED = (
+    "UPDATE event SET synced_at = ?, sync_status = ?, sync_reason = ?, sync_detail = ? WHERE id = ?"
+)
+_REQUEUE = (
+    "UPDATE event SET synced_at = NULL, sync_status = NULL"
+    " WHERE seq > ? AND sync_status = 'accepted'"
+)
+_SET_META = (
+    "INSERT INTO station_meta (key, value) VALUES (?, ?)"
+    " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+)
+
+
 def unsent(store: Store, limit: int, after_seq: int = 0) -> list[Unsent]:
-    # Core rows, not ORM objects: this runs for every batch of a long catch-up.
-    table = Event.__table__  # type: ignore[attr-defined]
-    columns = [table.c[name] for name in Unsent._fields]
     with store.engine.connect() as conn:
-        rows = conn.execute(
-            core_select(*columns)
-            .where(table.c.synced_at.is_(None), table.c.seq > after_seq)
-            .order_by(table.c.seq)
-            .limit(limit)
-        )
-        return [Unsent(*row) for row in rows]
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        rows = cursor.execute(_UNSENT, (after_seq, limit)).fetchall()
+    # Stored as ISO-8601 text in UTC (kiosk/store/types.py).
+    return [
+        Unsent(id_, seq, type_, payload, subject, user, datetime.fromisoformat(at), mono, boot)
+        for id_, seq, type_, payload, subject, user, at, mono, boot in rows
+    ]
 
 
 def record_answers(
-    store: Store, results: Sequence[EventResult], hub_last_seq: int, now: datetime, skew_ms: int
+    store: Store,
+    batch: Sequence[Unsent],
+    results: Sequence[EventResult],
+    hub_last_seq: int,
+    now: datetime,
+    skew_ms: int,
 ) -> int:
-    """Mark what the hub answered; returns how many events left (or re-entered) the queue.
+    """Mark what the hub answered for `batch`; returns how many events left (or re-entered)
+    the queue. The hub names only the events it did not plainly accept.
 
     A `gap` means the hub lacks events this station thought delivered (the hub was
     restored from a backup): they go back in the queue, to be sent again in order.
     """
-    table = Event.__table__  # type: ignore[attr-defined]
-    accepted = [r.id for r in results if r.status in (EventStatus.ACCEPTED, EventStatus.DUPLICATE)]
-    # A duplicate was accepted by an earlier delivery whose answer was lost.
+    if not batch:
+        return 0
+    stamp = utc_text(now)
+    # A duplicate was accepted by an earlier delivery whose answer was lost: accepted too.
     others = [
-        {"b_id": r.id, "status": r.status.value, "reason": r.reason, "detail": r.detail}
+        (stamp, r.status.value, r.reason, r.detail, r.id)
         for r in results
         if r.status in (EventStatus.FLAGGED, EventStatus.REJECTED)
     ]
+    gaps = any(r.status is EventStatus.GAP for r in results)
     with store.write() as session:
         conn = session.connection()
-        for start in range(0, len(accepted), 500):
-            conn.execute(
-                update(table)
-                .where(table.c.id.in_(accepted[start : start + 500]))
-                .values(synced_at=now, sync_status=EventStatus.ACCEPTED.value)
-            )
+        # The batch is every unsent event from its first sequence to its last (newer events
+        # have higher numbers), and the hub applied all of it up to its last sequence: one
+        # range update marks them, where naming 500 ids cost more than the hub's insert.
+        last = min(batch[-1].seq, hub_last_seq)
+        accepted = conn.exec_driver_sql(_MARK_ACCEPTED, (stamp, batch[0].seq, last)).rowcount
         if others:
-            conn.execute(
-                update(table)
-                .where(table.c.id == bindparam("b_id"))
-                .values(
-                    synced_at=now,
-                    sync_status=bindparam("status"),
-                    sync_reason=bindparam("reason"),
-                    sync_detail=bindparam("detail"),
-                ),
-                others,
-            )
-        requeued = 0
-        if any(r.status is EventStatus.GAP for r in results):
-            requeued = conn.execute(
-                update(table)
-                .where(
-                    table.c.seq > hub_last_seq,
-                    table.c.sync_status == EventStatus.ACCEPTED.value,
-                )
-                .values(synced_at=None, sync_status=None)
-            ).rowcount
-        _set(session, LAST_SYNC, now.isoformat())
-        _set(session, SKEW, str(skew_ms))
-        session.execute(update(StationMeta).where(col(StationMeta.key) == BLOCKED).values(value=""))
-    return len(accepted) + len(others) + requeued
+            conn.exec_driver_sql(_MARK_ANSWERED, others)
+        requeued = conn.exec_driver_sql(_REQUEUE, (hub_last_seq,)).rowcount if gaps else 0
+        meta = [(LAST_SYNC, now.isoformat()), (SKEW, str(skew_ms)), (BLOCKED, "")]
+        conn.exec_driver_sql(_SET_META, meta)
+    return int(accepted) + requeued
 
 
 def cursor(store: Store) -> tuple[int, bool]:
@@ -180,11 +187,7 @@ def queue_state(store: Store) -> QueueState:
         queued = session.exec(
             select(func.count()).select_from(Event).where(col(Event.synced_at).is_(None))
         ).one()
-        issues = session.exec(
-            select(func.count())
-            .select_from(Event)
-            .where(col(Event.sync_status).in_(("rejected", "flagged")))
-        ).one()
+        issues = session.exec(select(func.count()).select_from(Event).where(text(SYNC_ISSUE))).one()
         last = _get(session, LAST_SYNC)
         skew = _get(session, SKEW)
         return QueueState(
@@ -200,10 +203,7 @@ def sync_issues(store: Store, limit: int = 200) -> list[SyncIssue]:
     """Newest first: what the hub refused or flagged, with its reason."""
     with store.read() as session:
         rows = session.exec(
-            select(Event)
-            .where(col(Event.sync_status).in_(("rejected", "flagged")))
-            .order_by(col(Event.seq).desc())
-            .limit(limit)
+            select(Event).where(text(SYNC_ISSUE)).order_by(col(Event.seq).desc()).limit(limit)
         ).all()
         return [
             SyncIssue(

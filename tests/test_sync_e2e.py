@@ -68,7 +68,10 @@ def test_the_background_sync_reports_a_first_syncs_progress(tmp_path: Path) -> N
 def test_the_push_body_the_station_encodes_is_a_valid_push_request(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
+    import msgspec
+
     from sync.client import push_body
+    from sync.events import payload_object
     from sync.protocol import PushRequest
     from sync.station_state import unsent
 
@@ -78,9 +81,10 @@ def test_the_push_body_the_station_encodes_is_a_valid_push_request(tmp_path: Pat
         store.outbox.append(session, "terminal.closed", {}, None)
     rows = unsent(store, 10)
     sent_at = datetime(2026, 11, 25, 8, tzinfo=UTC)
-    request = PushRequest.model_validate_json(push_body("ST-1", store.epoch, sent_at, rows))
+    request = msgspec.json.decode(push_body("ST-1", store.epoch, sent_at, rows), type=PushRequest)
     assert request.sent_at == sent_at and request.epoch == store.epoch
     assert [e.seq for e in request.events] == [1, 2]
-    assert request.events[0].payload == {"job_id": "j", "kind": "product", "label": {"名": "板 ✓"}}
-    assert request.events[1].user_id is None and request.events[1].payload == {}
+    first, second = (payload_object(event.payload) for event in request.events)
+    assert first == {"job_id": "j", "kind": "product", "label": {"名": "板 ✓"}}
+    assert request.events[1].user_id is None and second == {}
     assert request.events[0].occurred_at == rows[0].occurred_at

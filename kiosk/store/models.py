@@ -100,11 +100,20 @@ class SopDocument(SQLModel, table=True):
     effective_from: date
 
 
+# The events the hub flagged or rejected, as SQL: the partial index below is used only by
+# queries whose condition is this very text (SQLite compares the expressions).
+SYNC_ISSUE = "sync_status IN ('flagged', 'rejected')"
+
+
 class Event(SQLModel, table=True):
     """One thing that happened at this station; unsent rows (synced_at NULL) are the outbox."""
 
-    # The outbox in order, without reading or sorting what was sent long ago.
-    __table_args__ = (Index("ix_event_unsent", "seq", sqlite_where=text("synced_at IS NULL")),)
+    __table_args__ = (
+        # The outbox in order, without reading or sorting what was sent long ago.
+        Index("ix_event_unsent", "seq", sqlite_where=text("synced_at IS NULL")),
+        # The few events the hub flagged or rejected (queries must name them as SYNC_ISSUE).
+        Index("ix_event_sync_issue", "seq", sqlite_where=text(SYNC_ISSUE)),
+    )
     id: str = Field(primary_key=True)
     seq: int = Field(unique=True)
     station_id: str
@@ -118,7 +127,7 @@ class Event(SQLModel, table=True):
     boot_id: str
     synced_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # The hub's answer: accepted, flagged (recorded, for a team lead to look at) or rejected.
-    sync_status: str | None = Field(default=None, sa_type=String(16), index=True)
+    sync_status: str | None = Field(default=None, sa_type=String(16))
     sync_reason: str = ""
     sync_detail: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 

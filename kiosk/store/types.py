@@ -10,6 +10,13 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 
+def utc_text(value: datetime) -> str:
+    """How a UTCDateTime column stores `value` (for statements run on the driver)."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime refused: use the clock's aware UTC time")
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Stored as ISO-8601 text with offset, read back as an aware UTC datetime.
 
@@ -20,11 +27,7 @@ class UTCDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime refused: use the clock's aware UTC time")
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
+        return None if value is None else utc_text(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
