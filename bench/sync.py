@@ -5,7 +5,8 @@ Run: ``.venv/bin/python bench/sync.py [--events N] [--batch N] [--no-postgres] [
 A benchmark that prints figures; it exits 0 whether or not a target is met (1 only when a
 run fails: a hub does not start, or an exchange does not end as it should).
 
-Every hub is ``kiosk hub serve`` in its own process on loopback, on a fresh SQLite file
+Every hub is ``kiosk hub serve --workers N`` (--hub-workers, default one per core, the
+deployment the README recommends) in its own session on loopback, on a fresh SQLite file
 (then, unless --no-postgres, on a fresh database of a throwaway PostgreSQL server,
 tests/postgres.py), everything in one temporary folder on the machine's disk. Per hub:
 
@@ -543,8 +544,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--hub-workers",
         type=_positive(int),
-        default=1,
-        help="hub processes (kiosk hub serve --workers; default 1)",
+        default=os.cpu_count() or 1,
+        help="hub processes (kiosk hub serve --workers; default: one per core, as deployed)",
     )
     parser.add_argument("--no-postgres", action="store_true", help="SQLite hub only")
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")

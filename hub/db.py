@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, insert, select
+from sqlalchemy import Connection, Engine, create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -38,9 +38,7 @@ def open_hub_db(url: str, create: bool = True) -> Engine:
     else:
         engine = create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
     try:
-        if create:
-            metadata.create_all(engine)
-        _check_version(engine)
+        _prepare(engine, create)
     except SQLAlchemyError as exc:
         engine.dispose()
         raise HubDatabaseError(f"hub database {parsed!r} cannot be used: {exc}") from None
@@ -74,19 +72,31 @@ def is_postgres(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql"
 
 
-def _check_version(engine: Engine) -> None:
+# Any fixed number: the PostgreSQL advisory lock hub processes take to set a database up.
+_SETUP_LOCK = 0x6B696F736B
+
+
+def _prepare(engine: Engine, create: bool) -> None:
+    """Make the tables when missing and check the schema version, in one transaction that
+    hub processes starting together on an empty database take in turns."""
     with write(engine) as conn:
-        found = conn.execute(
-            select(hub_meta.c.value).where(hub_meta.c.key == "schema_version")
-        ).scalar()
-        if found is None:
-            conn.execute(
-                insert(hub_meta).values(key="schema_version", value=str(HUB_SCHEMA_VERSION))
-            )
-        elif int(found) > HUB_SCHEMA_VERSION:
-            raise HubDatabaseError(
-                f"this hub database was made by a newer hub (schema {found}, "
-                f"this hub knows {HUB_SCHEMA_VERSION}): upgrade the hub program"
-            )
-        if conn.execute(select(change_counter.c.value)).first() is None:
-            conn.execute(insert(change_counter).values(id=1, value=0))
+        if is_postgres(conn):
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SETUP_LOCK})
+        if create:
+            metadata.create_all(conn)
+        _check_version(conn)
+
+
+def _check_version(conn: Connection) -> None:
+    found = conn.execute(
+        select(hub_meta.c.value).where(hub_meta.c.key == "schema_version")
+    ).scalar()
+    if found is None:
+        conn.execute(insert(hub_meta).values(key="schema_version", value=str(HUB_SCHEMA_VERSION)))
+    elif int(found) > HUB_SCHEMA_VERSION:
+        raise HubDatabaseError(
+            f"this hub database was made by a newer hub (schema {found}, "
+            f"this hub knows {HUB_SCHEMA_VERSION}): upgrade the hub program"
+        )
+    if conn.execute(select(change_counter.c.value)).first() is None:
+        conn.execute(insert(change_counter).values(id=1, value=0))

@@ -14,9 +14,9 @@ import msgspec
 from sqlalchemy import Connection, Engine, Table, insert, select, update
 
 from hub.db import is_postgres, write
-from hub.driver_sql import fetch
+from hub.driver_sql import fetch, run
 from hub.rules import StationScope, Verdict, judge
-from hub.tables import event_ref, hub_event, station, station_epoch
+from hub.tables import event_ref, hub_event, station_epoch
 from sync.events import references
 from sync.protocol import (
     EventResult,
@@ -26,6 +26,16 @@ from sync.protocol import (
     PushResponse,
     RejectReason,
 )
+
+# The statements every batch runs, on the driver (driver_sql.py): through SQLAlchemy they
+# cost a millisecond a batch.
+_LOCK_STATION = "SELECT id FROM station WHERE id = ?"
+_EPOCHS = (
+    "SELECT epoch, status, last_seq, conflict_seq, conflict_detail FROM station_epoch"
+    " WHERE station_id = ?"
+)
+_SET_LAST_SEQ = "UPDATE station_epoch SET last_seq = ? WHERE station_id = ? AND epoch = ?"
+_SEEN = "UPDATE station SET last_seen_at = ?, clock_skew_ms = ? WHERE id = ?"
 
 
 class EpochConflict(Exception):
@@ -53,9 +63,9 @@ class _Conflict(Exception):
 def _apply(
     conn: Connection, scope: StationScope, request: PushRequest, now: datetime
 ) -> PushResponse:
-    lock = select(station.c.id).where(station.c.id == scope.station_id)
-    # Two hub processes given the same batch (a retry racing the original) take turns here.
-    conn.execute(lock.with_for_update() if is_postgres(conn) else lock)
+    # Two hub processes given the same batch (a retry racing the original) take turns here
+    # (SQLite: the write transaction's lock, taken at BEGIN).
+    fetch(conn, _LOCK_STATION + (" FOR UPDATE" if is_postgres(conn) else ""), (scope.station_id,))
     last_seq = _last_seq(conn, scope.station_id, request.epoch, now)
     ids = [event.id for event in request.events]
     known = set()
@@ -108,19 +118,9 @@ def _apply(
         known.add(event.id)
         last_seq = event.seq
     _insert(conn, rows, refs)
-    conn.execute(
-        update(station_epoch)
-        .where(
-            station_epoch.c.station_id == scope.station_id, station_epoch.c.epoch == request.epoch
-        )
-        .values(last_seq=last_seq)
-    )
+    run(conn, _SET_LAST_SEQ, (last_seq, scope.station_id, request.epoch))
     skew_ms = int((request.sent_at - now).total_seconds() * 1000)
-    conn.execute(
-        update(station)
-        .where(station.c.id == scope.station_id)
-        .values(last_seen_at=now.isoformat(), clock_skew_ms=skew_ms)
-    )
+    run(conn, _SEEN, (now.isoformat(), skew_ms, scope.station_id))
     return PushResponse(hub_time=now, last_seq=last_seq, results=results)
 
 
@@ -206,12 +206,7 @@ def _utc_text(moment: datetime) -> str:
 
 def _last_seq(conn: Connection, station_id: str, epoch: str, now: datetime) -> int:
     """The last sequence applied from this database; a database the hub must hold raises."""
-    rows = {
-        row.epoch: row
-        for row in conn.execute(
-            select(station_epoch).where(station_epoch.c.station_id == station_id)
-        )
-    }
+    rows = {row[0]: row for row in fetch(conn, _EPOCHS, (station_id,))}
     row = rows.get(epoch)
     if row is None:
         if rows:
@@ -232,11 +227,10 @@ def _last_seq(conn: Connection, station_id: str, epoch: str, now: datetime) -> i
             )
         )
         return 0
-    if row.status != "active":
-        raise _Conflict(
-            row.conflict_seq, row.conflict_detail or f"database {epoch} is {row.status}"
-        )
-    return int(row.last_seq)
+    _, status, last_seq, conflict_seq, conflict_detail = row
+    if status != "active":
+        raise _Conflict(conflict_seq, conflict_detail or f"database {epoch} is {status}")
+    return int(last_seq)
 
 
 def _record_conflict(
