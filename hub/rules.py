@@ -48,6 +48,11 @@ class Verdict:
     detail: str = ""
 
 
+_ACCEPTED = Verdict(EventStatus.ACCEPTED)
+# Payloads that name a lot, whose hold and quantity the hub checks.
+_LOT_PAYLOADS = (MaterialConsumed, MaterialVerified)
+
+
 def _reject(reason: RejectReason, detail: str) -> Verdict:
     return Verdict(EventStatus.REJECTED, reason.value, detail)
 
@@ -108,7 +113,7 @@ def _judge(
             flags.append(
                 (FlagCode.WORK_ORDER_CANCELLED, f"work order {order['number']} was cancelled")
             )
-    if isinstance(payload, MaterialConsumed | MaterialVerified):
+    if isinstance(payload, _LOT_PAYLOADS):
         flags.extend(_lot_flags(conn, payload))
     if event.type == "maintenance.claimed":
         taken = _claim(conn, scope, event, f"maintenance_order:{payload_data['maintenance_order']}")
@@ -120,7 +125,7 @@ def _judge(
             ",".join(code.value for code, _ in flags),
             "; ".join(detail for _, detail in flags),
         )
-    return Verdict(EventStatus.ACCEPTED)
+    return _ACCEPTED
 
 
 def _lot_flags(
