@@ -74,7 +74,7 @@ def _apply(
         known = {
             row[0] for row in fetch(conn, f"SELECT id FROM hub_event WHERE id IN ({marks})", ids)
         }
-    received = now.isoformat()
+    received = _utc_text(now)
     # Only events not plainly accepted get an answer of their own (protocol v2): a healthy
     # batch costs no per-event answer to build, encode, send and read.
     results: list[EventResult] = []
