@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -61,9 +62,19 @@ def _sqlite_engine(url: str) -> Engine:
     )
 
 
+# SQLite lets one writer in at a time. Threads of this process queue here instead of in
+# SQLite's busy handler, which sleeps 1, 2, 5, 10 ms... between tries: a station's second
+# batch in flight starts the moment the first commits (other processes still use it).
+_SQLITE_WRITERS = threading.Lock()
+
+
 @contextmanager
 def write(engine: Engine) -> Iterator[Connection]:
     """One write transaction, committed on exit (rolled back on an exception)."""
+    if engine.dialect.name == "sqlite":
+        with _SQLITE_WRITERS, engine.execution_options(**{WRITE: True}).begin() as conn:
+            yield conn
+        return
     with engine.execution_options(**{WRITE: True}).begin() as conn:
         yield conn
 

@@ -18,6 +18,8 @@ import pytest
 from sqlmodel import select
 
 from hub.admin import accept_epoch
+from kiosk.clock import SystemClock
+from kiosk.config import HubSection
 from kiosk.store.database import Store
 from kiosk.store.models import Event, Operation
 from sync.client import HubUnreachable, SyncClient, push_body
@@ -112,6 +114,46 @@ def test_same_batch_delivered_twice_and_out_of_order(hub_db_url: str, tmp_path: 
         sync.sync_once()  # the station learns that all of them arrived
         sync.close()
     assert_exactly_once(plant, store)
+
+
+class _FirstPushLate(httpx.BaseTransport):
+    """Loopback HTTP that holds the first push back, so the second batch in flight reaches
+    the hub before it (as two connections may, or two hub processes)."""
+
+    def __init__(self) -> None:
+        self._inner = httpx.HTTPTransport()
+        self._held = threading.Event()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == PUSH_PATH and not self._held.is_set():
+            self._held.set()
+            time.sleep(0.5)
+        return self._inner.handle_request(request)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def test_a_batch_that_overtakes_the_one_before_is_sent_again(
+    hub_db_url: str, tmp_path: Path
+) -> None:
+    plant = make_plant(hub_db_url)
+    token = plant.enrol("ST-1", "WC-A")
+    store = open_station(tmp_path, "ST-1")
+    write_events(store, 10)
+    with running_hub(hub_db_url, tmp_path) as hub:
+        section = HubSection(url=hub.url, token=token, timeout_seconds=10.0, batch_size=5)
+        sync = SyncClient(store, section, SystemClock(), _FirstPushLate())
+        try:
+            # The second batch arrives first and is answered "gap" (1-5 are not there yet);
+            # it must not count as delivered, nor stop the push: it goes again after 1-5.
+            assert sync.push_pending() == 10
+        finally:
+            sync.close()
+    assert queue_state(store).queued == 0
+    assert_exactly_once(plant, store)
+    gaps = [e for e in plant.events("ST-1") if e.status != "accepted"]
+    assert gaps == []
 
 
 def test_hub_killed_mid_batch_and_restarted(hub_db_url: str, tmp_path: Path) -> None:
