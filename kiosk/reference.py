@@ -44,6 +44,30 @@ _TABLES: dict[str, tuple[type[SQLModel], str]] = {
 _DATES = {"due_date", "expires_on", "effective_from"}
 
 
+def _referencing() -> dict[str, list[Any]]:
+    """Table name → the columns of other tables whose foreign keys point at it."""
+    found: dict[str, list[Any]] = {}
+    for table in SQLModel.metadata.tables.values():
+        for key in table.foreign_keys:
+            found.setdefault(key.column.table.name, []).append(key.parent)
+    return found
+
+
+_REFERENCING = _referencing()
+
+
+def _still_referenced(session: Session, table: type[SQLModel], key: str) -> bool:
+    """Whether a row this station keeps still points at `key`: deleting it would break a
+    foreign key, the page (or the resync) would fail at commit, and every retry with it,
+    so the station could never sync again. Such a row is kept; a later deletion of what
+    points at it, or the next full resync, lets it go."""
+    name = table.__table__.name  # type: ignore[attr-defined]
+    return any(
+        session.execute(select(column).where(column == key).limit(1)).first() is not None
+        for column in _REFERENCING.get(name, ())
+    )
+
+
 def _row_key(change: Change) -> str:
     return change.record_id or change.key
 
@@ -94,7 +118,9 @@ def _delete(session: Session, change: Change) -> None:
         )
         return
     table, key_column = known
-    session.execute(delete(table).where(getattr(table, key_column) == _row_key(change)))
+    key = _row_key(change)
+    if not _still_referenced(session, table, key):
+        session.execute(delete(table).where(getattr(table, key_column) == key))
 
 
 def _upsert(session: Session, entity: str, changes: list[Change]) -> None:
@@ -146,8 +172,8 @@ def drop_unseen(session: Session) -> int:
             continue
         table, key_column = known
         column = getattr(table, key_column)
-        for row_key in session.exec(select(column)):
-            if row_key not in keep:
+        for row_key in list(session.exec(select(column))):
+            if row_key not in keep and not _still_referenced(session, table, row_key):
                 session.execute(delete(table).where(column == row_key))
                 dropped += 1
     session.execute(delete(ResyncSeen))
