@@ -41,6 +41,13 @@ def _deleted(record: Record, change_no: int) -> Change:
     )
 
 
+def _station_with(tmp_path: Path, plan: list[Record]) -> Store:
+    """A station that has pulled `plan` (change numbers 1 to len(plan))."""
+    store = open_station(tmp_path, "ST-1")
+    apply_page(store, _changes(plan, 1), len(plan), False, True, _NOW)
+    return store
+
+
 def _numbers(store: Store) -> set[str]:
     with store.read() as session:
         return set(session.exec(select(WorkOrder.number)))
@@ -49,9 +56,8 @@ def _numbers(store: Store) -> set[str]:
 def test_a_deleted_work_order_its_operation_still_needs_is_kept_and_the_pull_goes_on(
     tmp_path: Path,
 ) -> None:
-    store = open_station(tmp_path, "ST-1")
     plan = operation_records("WC-A", 2)
-    apply_page(store, _changes(plan, 1), len(plan), False, True, _NOW)
+    store = _station_with(tmp_path, plan)
     order = next(r for r in plan if r.entity == "work_order")
     operation = next(r for r in plan if r.entity == "operation" and r.key.startswith(order.key))
 
@@ -70,9 +76,8 @@ def test_a_deleted_work_order_its_operation_still_needs_is_kept_and_the_pull_goe
 def test_a_full_resync_keeps_a_row_the_hub_lost_that_a_kept_row_points_at(
     tmp_path: Path,
 ) -> None:
-    store = open_station(tmp_path, "ST-1")
     plan = operation_records("WC-A", 1)
-    apply_page(store, _changes(plan, 1), len(plan), False, True, _NOW)
+    store = _station_with(tmp_path, plan)
     start_resync(store)
     # The hub's full feed lacks the item its work order still names.
     without_item = [r for r in plan if r.entity != "item"]
