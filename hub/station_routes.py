@@ -44,7 +44,7 @@ Runner = Callable[[Callable[[], Response], bool], Awaitable[Response]]
 _Body = TypeVar("_Body", bound=Message)
 
 
-def check_protocol(version: int) -> None:
+def _check_protocol(version: int) -> None:
     if version != PROTOCOL_VERSION:
         raise HubError(
             409,
@@ -90,9 +90,9 @@ def _station(
         raise _no_station()
     # Only a known station learns which protocol this hub speaks.
     if caller.protocol is not None:
-        check_protocol(caller.protocol)
+        _check_protocol(caller.protocol)
     if body is not None:
-        check_protocol(body.protocol)
+        _check_protocol(body.protocol)
         if body.station_id != scope.station_id:
             raise HubError(
                 403,
