@@ -50,13 +50,15 @@ def open_hub_db(url: str, create: bool = True) -> Engine:
 
 
 def _sqlite_engine(url: str) -> Engine:
-    # One connection per worker thread (hub/app.py runs four), kept open for good.
+    # A connection for every thread that may use one at once, kept open for good: the event
+    # loop (a SQLite hub's reads run there), hub/app.py's four database threads and the
+    # four that run the admin calls. The loop must never wait for one.
     return durable_sqlite_engine(
         url,
         busy_timeout_ms=30_000,
         foreign_keys=False,
         connect_args={"check_same_thread": False, "timeout": 30},
-        pool_size=4,
+        pool_size=9,
         max_overflow=0,
         pool_timeout=30,
     )

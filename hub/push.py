@@ -186,13 +186,12 @@ def _row(
 
 
 def _payload_text(raw: msgspec.Raw, verdict: Verdict) -> str:
-    """The payload as the station sent it. One that could not be read (not an object, or
-    text no database can store) is kept as a JSON string of that text: nothing is lost,
-    and reading it back never fails."""
-    text = bytes(raw).decode()
-    if verdict.reason == RejectReason.BAD_PAYLOAD and not text.startswith("{"):
-        return msgspec.json.encode(text).decode()
-    return text
+    """The payload as the station sent it. One the hub could not read is kept as a JSON
+    string of that text (bytes that are not UTF-8 as escapes): nothing is lost, and
+    reading it back never fails."""
+    if verdict.reason == RejectReason.BAD_PAYLOAD:
+        return msgspec.json.encode(bytes(raw).decode(errors="backslashreplace")).decode()
+    return bytes(raw).decode()
 
 
 def _utc_text(moment: datetime) -> str:

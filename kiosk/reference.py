@@ -20,6 +20,7 @@ from kiosk.store.models import (
     Item,
     MaterialLot,
     Operation,
+    PendingDeletion,
     ReferenceRecord,
     ResyncSeen,
     SopDocument,
@@ -57,10 +58,7 @@ _REFERENCING = _referencing()
 
 
 def _still_referenced(session: Session, table: type[SQLModel], key: str) -> bool:
-    """Whether a row this station keeps still points at `key`: deleting it would break a
-    foreign key, the page (or the resync) would fail at commit, and every retry with it,
-    so the station could never sync again. Such a row is kept; a later deletion of what
-    points at it, or the next full resync, lets it go."""
+    """Whether a row this station keeps still points at `key`."""
     name = table.__table__.name  # type: ignore[attr-defined]
     return any(
         session.execute(select(column).where(column == key).limit(1)).first() is not None
@@ -101,6 +99,16 @@ def apply_changes(session: Session, changes: Sequence[Change], resync: bool) -> 
             by_entity.setdefault(change.entity, []).append(change)
     for entity, group in by_entity.items():
         _upsert(session, entity, group)
+    if session.exec(select(PendingDeletion.entity).limit(1)).first() is not None:
+        for change in ordered:  # sent again: the hub has it after all
+            if change.data is not None:
+                session.execute(
+                    delete(PendingDeletion).where(
+                        col(PendingDeletion.entity) == change.entity,
+                        col(PendingDeletion.row_key) == _row_key(change),
+                    )
+                )
+        _settle_pending(session)
     if resync and ordered:
         session.execute(
             sqlite_insert(ResyncSeen).on_conflict_do_nothing(),
@@ -117,10 +125,35 @@ def _delete(session: Session, change: Change) -> None:
             )
         )
         return
-    table, key_column = known
-    key = _row_key(change)
-    if not _still_referenced(session, table, key):
-        session.execute(delete(table).where(getattr(table, key_column) == key))
+    _delete_row(session, change.entity, _row_key(change))
+
+
+def _delete_row(session: Session, entity: str, key: str) -> bool:
+    """Delete a row the hub deleted. While rows here still point at it, deleting it would
+    break a foreign key: the page would fail at commit, and every retry with it, and this
+    station could never sync again. So it is kept and noted, until nothing points at it."""
+    table, key_column = _TABLES[entity]
+    if _still_referenced(session, table, key):
+        session.execute(
+            sqlite_insert(PendingDeletion).on_conflict_do_nothing(),
+            [{"entity": entity, "row_key": key}],
+        )
+        return False
+    session.execute(delete(table).where(getattr(table, key_column) == key))
+    return True
+
+
+def _settle_pending(session: Session) -> None:
+    """Delete the rows kept by _delete_row that nothing points at any more, children first."""
+    rank = {entity: index for index, entity in enumerate(ENTITY_ORDER)}
+    pending = session.exec(select(PendingDeletion.entity, PendingDeletion.row_key)).all()
+    for entity, key in sorted(pending, key=lambda row: -rank.get(row[0], 0)):
+        if _delete_row(session, entity, key):
+            session.execute(
+                delete(PendingDeletion).where(
+                    col(PendingDeletion.entity) == entity, col(PendingDeletion.row_key) == key
+                )
+            )
 
 
 def _upsert(session: Session, entity: str, changes: list[Change]) -> None:
@@ -171,10 +204,9 @@ def drop_unseen(session: Session) -> int:
                     dropped += 1
             continue
         table, key_column = known
-        column = getattr(table, key_column)
-        for row_key in list(session.exec(select(column))):
-            if row_key not in keep and not _still_referenced(session, table, row_key):
-                session.execute(delete(table).where(column == row_key))
+        for row_key in list(session.exec(select(getattr(table, key_column)))):
+            if row_key not in keep and _delete_row(session, entity, row_key):
                 dropped += 1
+    _settle_pending(session)
     session.execute(delete(ResyncSeen))
     return dropped

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import httpx
 import msgspec
@@ -39,6 +39,23 @@ _Answer = TypeVar("_Answer", bound=Message)
 _Posted = tuple[PushResponse, datetime, datetime]
 # Push batches on their way to the hub at once.
 _IN_FLIGHT = 2
+
+
+@dataclass(frozen=True)
+class _Flight:
+    batch: list[station_state.Unsent]
+    posted: Future[_Posted]
+    # The hub's last applied sequence as known when this batch left.
+    confirmed_then: int
+
+
+class _Recorded(NamedTuple):
+    confirmed: int
+    done: int
+    gap: bool
+    overtaken: bool
+
+
 Progress = Callable[[int, int], None]
 
 
@@ -180,9 +197,9 @@ class SyncClient:
         batch it reaches too early is answered `gap` and sent again.
         """
         sent = 0
-        confirmed = 0  # the highest sequence the hub has said it applied, in this push
+        confirmed = 0  # the hub's last applied sequence, as its answers in this push say
         read_after = 0
-        flights: deque[tuple[list[station_state.Unsent], Future[_Posted]]] = deque()
+        flights: deque[_Flight] = deque()
         sender = ThreadPoolExecutor(max_workers=_IN_FLIGHT, thread_name_prefix="sync-push")
         try:
             while True:
@@ -194,33 +211,47 @@ class SyncClient:
                     body = push_body(
                         self._store.station_id, self._store.epoch, self._clock.now(), batch
                     )
-                    flights.append((batch, sender.submit(self._post, body)))
+                    flights.append(_Flight(batch, sender.submit(self._post, body), confirmed))
                     read_after = batch[-1].seq
                 if not flights:
                     return sent
-                batch, posted = flights.popleft()
-                answer, before, after = posted.result()
-                # A second batch the hub took before the first is answered with a last
-                # sequence older than the first's answer: the newer news wins.
-                early = answer.last_seq < confirmed
-                confirmed = max(confirmed, answer.last_seq)
-                skew_ms = int(
-                    ((before + (after - before) / 2) - answer.hub_time).total_seconds() * 1000
-                )
-                done = station_state.record_answers(
-                    self._store, batch, answer.results, confirmed, after, skew_ms
-                )
-                sent += done
-                if any(result.status is EventStatus.GAP for result in answer.results):
+                flight = flights.popleft()
+                try:
+                    recorded = self._record(flight, confirmed)
+                except (HubUnreachable, SyncRefused):
+                    # A batch sent after this one may have its answer already: keep its
+                    # flags and rejections (sent again, it would only be "duplicate").
+                    for ahead in flights:
+                        if ahead.posted.exception() is None:
+                            confirmed = self._record(ahead, confirmed).confirmed
+                    raise
+                confirmed = recorded.confirmed
+                sent += recorded.done
+                if recorded.gap:
                     # What is in flight after a gap is a gap too: read the queue afresh.
                     # A real gap (the hub lost events) that moved nothing ends this push.
-                    wait([ahead for _, ahead in flights])
+                    wait([ahead.posted for ahead in flights])
                     flights.clear()
                     read_after = 0
-                    if not done and not early:
+                    if not recorded.done and not recorded.overtaken:
                         return sent
         finally:
             sender.shutdown(wait=True, cancel_futures=True)
+
+    def _record(self, flight: _Flight, confirmed: int) -> _Recorded:
+        """Record the hub's answer to `flight`; raises what its post raised."""
+        answer, before, after = flight.posted.result()
+        # The hub took this batch before the one ahead of it and answered with what it had
+        # then: what it has confirmed since stands. Any other older answer is the hub's word
+        # (it lost events: restored from a backup), and what it lacks goes back in the queue.
+        overtaken = flight.confirmed_then <= answer.last_seq < confirmed
+        hub_last = confirmed if overtaken else answer.last_seq
+        skew_ms = int(((before + (after - before) / 2) - answer.hub_time).total_seconds() * 1000)
+        done = station_state.record_answers(
+            self._store, flight.batch, answer.results, hub_last, after, skew_ms
+        )
+        gap = any(result.status is EventStatus.GAP for result in answer.results)
+        return _Recorded(hub_last, done, gap, overtaken)
 
     def _post(self, body: bytes) -> _Posted:
         before = self._clock.now()

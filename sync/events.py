@@ -140,10 +140,11 @@ class PayloadProblem(Exception):
 
 def payload_object(raw: bytes) -> dict[str, Any]:
     """The payload as it travels (JSON text) read into a dict; PayloadProblem if it is not
-    a JSON object (or holds text no database can store, such as a lone surrogate)."""
+    a JSON object, or holds what no database can store (a lone surrogate, bytes that are
+    not UTF-8, an integer past 64 bits)."""
     try:
         payload = msgspec.json.decode(raw)
-    except msgspec.DecodeError as exc:
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
         raise PayloadProblem(f"payload: {exc}") from None
     if not isinstance(payload, dict):
         raise PayloadProblem(f"payload: expected an object, got {type(payload).__name__}")

@@ -11,7 +11,15 @@ import trustme
 
 from sync.client import HubUnreachable
 from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
-from tests.hub_harness import HubProcess, client, make_plant, open_station, write_events
+from tests.hub_harness import (
+    HubProcess,
+    admin_get,
+    client,
+    make_plant,
+    open_station,
+    running_hub,
+    write_events,
+)
 
 
 def test_station_verifies_the_hubs_certificate_against_its_ca_file(tmp_path: Path) -> None:
@@ -123,3 +131,41 @@ def test_text_no_database_can_store_is_refused_not_a_server_error(
     # Refused by the JSON parser itself ("lone leading surrogate in hex escape").
     assert "surrogate" in answer.json()["detail"]
     assert plant.events("ST-1") == []
+
+
+def test_payloads_the_hub_cannot_read_are_rejected_one_by_one_and_stay_readable(
+    hub_db_url: str, tmp_path: Path
+) -> None:
+    plant = make_plant(hub_db_url)
+    token = plant.enrol("ST-1", "WC-A")
+
+    def event(seq: int, payload: bytes) -> bytes:
+        return (
+            b'{"id":"e%d","seq":%d,"type":"auth.login","payload":%s,'
+            b'"occurred_at":"2026-11-25T08:00:00Z","mono_ns":1,"boot_id":"b"}'
+        ) % (seq, seq, payload)
+
+    payloads = [
+        b'{"session_id":"\xff\xfe"}',  # not UTF-8
+        b'{"session_id":"s","n":' + b"9" * 5000 + b"}",  # no database integer holds it
+        b'{"session_id":"s"}',
+    ]
+    body = (
+        b'{"protocol":%d,"station_id":"ST-1","epoch":"E","sent_at":"2026-11-25T08:00:00Z",'
+        b'"events":[%s]}'
+    ) % (PROTOCOL_VERSION, b",".join(event(n, p) for n, p in enumerate(payloads, 1)))
+    with running_hub(hub_db_url, tmp_path) as hub:
+        answer = httpx.post(
+            f"{hub.url}/v1/sync/push",
+            content=body,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        events = admin_get(hub.url, plant.admin_token, "/v1/admin/stations/ST-1/events")
+    assert answer.status_code == 200, answer.text
+    named = {r["seq"]: (r["status"], r["reason"]) for r in answer.json()["results"]}
+    assert named == {1: ("rejected", "bad_payload"), 2: ("rejected", "bad_payload")}
+    assert [e["status"] for e in events] == ["rejected", "rejected", "accepted"]
+    # What could not be read is kept whole, as text.
+    assert events[0]["payload"] == '{"session_id":"\\xff\\xfe"}'
+    assert events[1]["payload"].endswith("9" * 10 + "}")
+    assert events[2]["payload"] == {"session_id": "s"}

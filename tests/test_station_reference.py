@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from hub.records import Record
 from kiosk.store.database import Store
-from kiosk.store.models import Item, Operation, WorkOrder
+from kiosk.store.models import Item, Operation, PendingDeletion, WorkOrder
 from sync.protocol import Change
 from sync.station_state import apply_page, cursor, start_resync
 from tests.hub_harness import open_station, operation_records
@@ -66,8 +66,8 @@ def test_a_deleted_work_order_its_operation_still_needs_is_kept_and_the_pull_goe
     assert cursor(store) == (100, False)
     assert order.key in _numbers(store)
 
-    # Once the operation goes too, so does the work order, whatever the order they come in.
-    apply_page(store, [_deleted(order, 101), _deleted(operation, 102)], 102, False, True, _NOW)
+    # Once the operation goes too (a later page), so does the work order.
+    apply_page(store, [_deleted(operation, 101)], 101, False, True, _NOW)
     assert order.key not in _numbers(store)
     with store.read() as session:
         assert session.get(Operation, (operation.data or {})["id"]) is None
@@ -86,3 +86,24 @@ def test_a_full_resync_keeps_a_row_the_hub_lost_that_a_kept_row_points_at(
     with store.read() as session:
         assert session.get(Item, "ITEM-1") is not None
     assert _numbers(store) == {"WO-WC-A-0"}
+
+
+def test_an_item_deleted_in_the_page_that_moves_its_work_order_away_goes(
+    tmp_path: Path,
+) -> None:
+    plan = operation_records("WC-A", 1)
+    store = _station_with(tmp_path, plan)
+    old_item = next(r for r in plan if r.entity == "item")
+    order = next(r for r in plan if r.entity == "work_order")
+    new_item = Record(
+        "item", "ITEM-2", (), {"code": "ITEM-2", "description": "Case", "unit": "pcs"}
+    )
+    moved = Record(
+        order.entity, order.key, order.scope, {**(order.data or {}), "item_code": "ITEM-2"}
+    )
+    page = [_deleted(old_item, 50), *_changes([new_item, moved], 51)]
+    apply_page(store, page, 52, False, True, _NOW)
+    with store.read() as session:
+        assert session.get(Item, "ITEM-1") is None
+        assert session.get(Item, "ITEM-2") is not None
+        assert session.exec(select(PendingDeletion)).all() == []

@@ -166,6 +166,14 @@ class ReferenceRecord(SQLModel, table=True):
     data: str = Field(sa_column=Column(Text, nullable=False))
 
 
+class PendingDeletion(SQLModel, table=True):
+    """A row the hub deleted while rows here still pointed at it: kept until none does."""
+
+    __tablename__ = "pending_deletion"
+    entity: str = Field(primary_key=True)
+    row_key: str = Field(primary_key=True)
+
+
 class ResyncSeen(SQLModel, table=True):
     """Rows received during a full resync; what was not received is dropped at its end."""
 
