@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -64,21 +66,51 @@ def _sqlite_engine(url: str) -> Engine:
     )
 
 
-# SQLite lets one writer in at a time. Threads of this process queue here instead of in
+# SQLite lets one writer in at a time. The hub's writers queue for it here, threads on a
+# lock and hub processes (--workers) on a lock file beside the database, instead of in
 # SQLite's busy handler, which sleeps 1, 2, 5, 10 ms... between tries: a station's second
-# batch in flight starts the moment the first commits (other processes still use it).
+# batch in flight starts the moment the first commits. Other programs writing the file
+# still wait in the busy handler.
 _SQLITE_WRITERS = threading.Lock()
+# Open for the life of the process, one per database file (flock locks belong to the open
+# file, and the thread lock lets one thread of this process at it at a time).
+_LOCK_FILES: dict[str, int | None] = {}
 
 
 @contextmanager
 def write(engine: Engine) -> Iterator[Connection]:
     """One write transaction, committed on exit (rolled back on an exception)."""
     if engine.dialect.name == "sqlite":
-        with _SQLITE_WRITERS, engine.execution_options(**{WRITE: True}).begin() as conn:
+        with (
+            _SQLITE_WRITERS,
+            _other_processes_out(engine.url.database),
+            engine.execution_options(**{WRITE: True}).begin() as conn,
+        ):
             yield conn
         return
     with engine.execution_options(**{WRITE: True}).begin() as conn:
         yield conn
+
+
+@contextmanager
+def _other_processes_out(database: str | None) -> Iterator[None]:
+    if not database or database == ":memory:":
+        yield
+        return
+    if database not in _LOCK_FILES:
+        try:
+            _LOCK_FILES[database] = os.open(f"{database}.writers", os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            _LOCK_FILES[database] = None  # then SQLite's own lock alone keeps order
+    descriptor = _LOCK_FILES[database]
+    if descriptor is None:
+        yield
+        return
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(descriptor, fcntl.LOCK_UN)
 
 
 def is_postgres(conn: Connection) -> bool:

@@ -17,11 +17,14 @@ from sqlalchemy import Connection, insert, select, update
 from hub.driver_sql import fetch
 from hub.tables import claim, lot_consumed
 from sync.events import (
+    EVENT_PAYLOADS,
+    EventPayload,
+    MaintenanceClaimed,
     MaterialConsumed,
     MaterialVerified,
     PayloadProblem,
-    check_payload,
     payload_object,
+    read_payload,
 )
 from sync.protocol import EventStatus, FlagCode, OutboxEvent, RejectReason
 
@@ -48,12 +51,20 @@ class Verdict:
     detail: str = ""
 
 
-_ACCEPTED = Verdict(EventStatus.ACCEPTED)
+# Every accepted event shares this one verdict: `verdict is ACCEPTED` is its cheap test.
+ACCEPTED = Verdict(EventStatus.ACCEPTED)
 # Payloads that name a lot, whose hold and quantity the hub checks.
 _LOT_PAYLOADS = (MaterialConsumed, MaterialVerified)
+# Payload types a rule looks at: about an operation, a lot, or a claim. Others (sign-ins,
+# labels) are accepted once they read.
+_RULED = {
+    model
+    for model in EVENT_PAYLOADS.values()
+    if "operation_id" in model.__struct_fields__ or issubclass(model, _LOT_PAYLOADS)
+} | {MaintenanceClaimed}
 
 
-def _reject(reason: RejectReason, detail: str) -> Verdict:
+def reject(reason: RejectReason, detail: str) -> Verdict:
     return Verdict(EventStatus.REJECTED, reason.value, detail)
 
 
@@ -76,34 +87,38 @@ def _record(
     return None if data is None else dict(json.loads(data))
 
 
-def judge(conn: Connection, scope: StationScope, event: OutboxEvent) -> tuple[Verdict, Payload]:
-    """What the hub makes of `event`, and its payload read (empty when unreadable)."""
+def judge(
+    conn: Connection, scope: StationScope, event: OutboxEvent, text: str
+) -> tuple[Verdict, EventPayload | None]:
+    """What the hub makes of `event` whose payload is `text`, and the payload read (None
+    when it could not be)."""
     try:
-        payload_data = payload_object(event.payload)
+        # All of it must read as the central side will read it back, fields this hub's
+        # payload type ignores too.
+        payload_object(text)
+        payload = read_payload(event.type, text)
+    except KeyError:
+        return reject(
+            RejectReason.UNKNOWN_TYPE, f"the hub knows no event type {event.type!r}"
+        ), None
     except PayloadProblem as exc:
-        return _reject(RejectReason.BAD_PAYLOAD, str(exc)), {}
-    return _judge(conn, scope, event, payload_data), payload_data
+        return reject(RejectReason.BAD_PAYLOAD, str(exc)), None
+    if type(payload) not in _RULED:
+        return ACCEPTED, payload
+    return _judge(conn, scope, event, payload), payload
 
 
 def _judge(
-    conn: Connection, scope: StationScope, event: OutboxEvent, payload_data: Payload
+    conn: Connection, scope: StationScope, event: OutboxEvent, payload: EventPayload
 ) -> Verdict:
-    try:
-        payload = check_payload(event.type, payload_data)
-    except KeyError:
-        return _reject(RejectReason.UNKNOWN_TYPE, f"the hub knows no event type {event.type!r}")
-    except PayloadProblem as exc:
-        return _reject(RejectReason.BAD_PAYLOAD, str(exc))
     flags: list[tuple[FlagCode, str]] = []
-    operation_id = payload_data.get("operation_id")
+    operation_id = getattr(payload, "operation_id", None)
     if isinstance(operation_id, str):
         operation = _record(conn, "operation", record_id=operation_id)
         if operation is None:
-            return _reject(
-                RejectReason.UNKNOWN_OPERATION, f"no operation {operation_id} on the hub"
-            )
+            return reject(RejectReason.UNKNOWN_OPERATION, f"no operation {operation_id} on the hub")
         if operation["work_center"] not in scope.work_centers:
-            return _reject(
+            return reject(
                 RejectReason.WORK_CENTER_NOT_SERVED,
                 f"operation {operation['name']} is at {operation['work_center']}, which station "
                 f"{scope.station_id} does not serve",
@@ -115,8 +130,8 @@ def _judge(
             )
     if isinstance(payload, _LOT_PAYLOADS):
         flags.extend(_lot_flags(conn, payload))
-    if event.type == "maintenance.claimed":
-        taken = _claim(conn, scope, event, f"maintenance_order:{payload_data['maintenance_order']}")
+    if isinstance(payload, MaintenanceClaimed):
+        taken = _claim(conn, scope, event, f"maintenance_order:{payload.maintenance_order}")
         if taken is not None:
             return taken
     if flags:
@@ -125,7 +140,7 @@ def _judge(
             ",".join(code.value for code, _ in flags),
             "; ".join(detail for _, detail in flags),
         )
-    return _ACCEPTED
+    return ACCEPTED
 
 
 def _lot_flags(
@@ -169,4 +184,4 @@ def _claim(
             insert(claim).values(subject=subject, event_id=event.id, station_id=scope.station_id)
         )
         return None
-    return _reject(RejectReason.TAKEN, f"already taken by station {holder.station_id}")
+    return reject(RejectReason.TAKEN, f"already taken by station {holder.station_id}")

@@ -43,17 +43,19 @@ _IN_FLIGHT = 2
 
 @dataclass(frozen=True)
 class _Flight:
-    batch: list[station_state.Unsent]
+    batch: list[OutboxEvent]
     posted: Future[_Posted]
     # The hub's last applied sequence as known when this batch left.
     confirmed_then: int
 
 
-class _Recorded(NamedTuple):
-    confirmed: int
-    done: int
+class _Answered(NamedTuple):
+    answer: PushResponse
+    confirmed: int  # the hub's last applied sequence, after this answer
     gap: bool
     overtaken: bool
+    skew_ms: int
+    received: datetime
 
 
 Progress = Callable[[int, int], None]
@@ -100,30 +102,15 @@ def http_client(hub: HubSection, transport: httpx.BaseTransport | None = None) -
 
 
 def push_body(
-    station_id: str, epoch: str, sent_at: datetime, events: Sequence[station_state.Unsent]
+    station_id: str, epoch: str, sent_at: datetime, events: Sequence[OutboxEvent]
 ) -> bytes:
-    """A PushRequest, encoded straight from the outbox rows: the payloads are spliced in
-    as the JSON text the store already holds instead of being parsed and encoded again."""
     return msgspec.json.encode(
         PushRequest(
             protocol=PROTOCOL_VERSION,
             station_id=station_id,
             epoch=epoch,
             sent_at=sent_at,
-            events=[
-                OutboxEvent(
-                    id=e.id,
-                    seq=e.seq,
-                    type=e.type,
-                    payload=msgspec.Raw(e.payload.encode()),
-                    subject_id=e.subject_id,
-                    user_id=e.user_id,
-                    occurred_at=e.occurred_at,
-                    mono_ns=e.mono_ns,
-                    boot_id=e.boot_id,
-                )
-                for e in events
-            ],
+            events=list(events),
         )
     )
 
@@ -191,67 +178,97 @@ class SyncClient:
         """Send the outbox in order; returns how many events left (or re-entered) the queue.
 
         Two batches are in flight, on two connections: the hub takes the second as soon as
-        it has committed the first, rather than waiting while this station records an
-        answer and reads, encodes and sends the next batch (measured: 30% more events a
-        second). The hub applies a station's batches one at a time, in sequence order; a
-        batch it reaches too early is answered `gap` and sent again.
+        it has committed the first. The batch after them is read while the hub works and
+        leaves as soon as an answer frees a place, before that answer is written down: the
+        hub never waits on this station's disk. The hub applies a station's batches one at
+        a time, in sequence order; a batch it reaches too early is answered `gap` and sent
+        again.
         """
         sent = 0
         confirmed = 0  # the hub's last applied sequence, as its answers in this push say
         read_after = 0
+        ahead: list[OutboxEvent] = []  # the next batch, read while the hub works
         flights: deque[_Flight] = deque()
         sender = ThreadPoolExecutor(max_workers=_IN_FLIGHT, thread_name_prefix="sync-push")
+
+        def take_off(batch: list[OutboxEvent]) -> None:
+            nonlocal read_after
+            # `sent_at` is when the batch is encoded, just before it leaves.
+            body = push_body(self._store.station_id, self._store.epoch, self._clock.now(), batch)
+            flights.append(_Flight(batch, sender.submit(self._post, body), confirmed))
+            read_after = batch[-1].seq
+
         try:
             while True:
                 while len(flights) < _IN_FLIGHT:
-                    batch = station_state.unsent(self._store, self._hub.batch_size, read_after)
+                    batch = ahead or station_state.unsent(
+                        self._store, self._hub.batch_size, read_after
+                    )
+                    ahead = []
                     if not batch:
                         break
-                    # `sent_at` is when the batch was encoded: at most one batch early.
-                    body = push_body(
-                        self._store.station_id, self._store.epoch, self._clock.now(), batch
-                    )
-                    flights.append(_Flight(batch, sender.submit(self._post, body), confirmed))
-                    read_after = batch[-1].seq
+                    take_off(batch)
                 if not flights:
                     return sent
+                if not ahead:
+                    ahead = station_state.unsent(self._store, self._hub.batch_size, read_after)
                 flight = flights.popleft()
                 try:
-                    recorded = self._record(flight, confirmed)
+                    answer = self._answer(flight, confirmed)
                 except (HubUnreachable, SyncRefused):
                     # A batch sent after this one may have its answer already: keep its
                     # flags and rejections (sent again, it would only be "duplicate").
-                    for ahead in flights:
-                        if ahead.posted.exception() is None:
-                            confirmed = self._record(ahead, confirmed).confirmed
+                    for later in flights:
+                        if later.posted.exception() is None:
+                            answered = self._answer(later, confirmed)
+                            self._record(later, answered)
+                            confirmed = answered.confirmed
                     raise
-                confirmed = recorded.confirmed
-                sent += recorded.done
-                if recorded.gap:
+                confirmed = answer.confirmed
+                if ahead and not answer.gap:
+                    take_off(ahead)
+                    ahead = []
+                done = self._record(flight, answer)
+                sent += done
+                if answer.gap:
                     # What is in flight after a gap is a gap too: read the queue afresh.
                     # A real gap (the hub lost events) that moved nothing ends this push.
-                    wait([ahead.posted for ahead in flights])
+                    wait([later.posted for later in flights])
                     flights.clear()
+                    ahead = []
                     read_after = 0
-                    if not recorded.done and not recorded.overtaken:
+                    if not done and not answer.overtaken:
                         return sent
         finally:
             sender.shutdown(wait=True, cancel_futures=True)
 
-    def _record(self, flight: _Flight, confirmed: int) -> _Recorded:
-        """Record the hub's answer to `flight`; raises what its post raised."""
+    def _answer(self, flight: _Flight, confirmed: int) -> _Answered:
+        """What the hub's answer to `flight` means; raises what its post raised."""
         answer, before, after = flight.posted.result()
         # The hub took this batch before the one ahead of it and answered with what it had
         # then: what it has confirmed since stands. Any other older answer is the hub's word
         # (it lost events: restored from a backup), and what it lacks goes back in the queue.
         overtaken = flight.confirmed_then <= answer.last_seq < confirmed
-        hub_last = confirmed if overtaken else answer.last_seq
         skew_ms = int(((before + (after - before) / 2) - answer.hub_time).total_seconds() * 1000)
-        done = station_state.record_answers(
-            self._store, flight.batch, answer.results, hub_last, after, skew_ms
+        return _Answered(
+            answer,
+            confirmed=confirmed if overtaken else answer.last_seq,
+            gap=any(result.status is EventStatus.GAP for result in answer.results),
+            overtaken=overtaken,
+            skew_ms=skew_ms,
+            received=after,
         )
-        gap = any(result.status is EventStatus.GAP for result in answer.results)
-        return _Recorded(hub_last, done, gap, overtaken)
+
+    def _record(self, flight: _Flight, answered: _Answered) -> int:
+        """Write the answer down; returns how many events left (or re-entered) the queue."""
+        return station_state.record_answers(
+            self._store,
+            flight.batch,
+            answered.answer.results,
+            answered.confirmed,
+            answered.received,
+            answered.skew_ms,
+        )
 
     def _post(self, body: bytes) -> _Posted:
         before = self._clock.now()

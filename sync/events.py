@@ -13,53 +13,53 @@ import msgspec
 from msgspec import Meta, Struct
 
 
-class _Payload(Struct, frozen=True):
+class EventPayload(Struct, frozen=True):
     """Unknown fields are ignored here (and kept in the stored payload text)."""
 
 
-class Empty(_Payload, frozen=True):
+class Empty(EventPayload, frozen=True):
     pass
 
 
-class SessionPayload(_Payload, frozen=True):
+class SessionPayload(EventPayload, frozen=True):
     session_id: str
 
 
-class LoginFailed(_Payload, frozen=True):
+class LoginFailed(EventPayload, frozen=True):
     reason: str
 
 
-class Logout(_Payload, frozen=True):
+class Logout(EventPayload, frozen=True):
     session_id: str
     reason: str
 
 
-class PermissionRefused(_Payload, frozen=True):
+class PermissionRefused(EventPayload, frozen=True):
     permission: str
 
 
-class OperationStep(_Payload, frozen=True):
+class OperationStep(EventPayload, frozen=True):
     operation_id: str
     work_order: str
     seq: int
 
 
-class LabelQueued(_Payload, frozen=True):
+class LabelQueued(EventPayload, frozen=True):
     job_id: str
     kind: str
     label: dict[str, Any]
 
 
-class LabelPrinted(_Payload, frozen=True):
+class LabelPrinted(EventPayload, frozen=True):
     job_id: str
 
 
-class LabelFailed(_Payload, frozen=True):
+class LabelFailed(EventPayload, frozen=True):
     job_id: str
     error: str
 
 
-class OperationReported(_Payload, frozen=True):
+class OperationReported(EventPayload, frozen=True):
     operation_id: str
     good: Annotated[int, Meta(ge=0)]
     scrap: Annotated[int, Meta(ge=0)]
@@ -67,41 +67,41 @@ class OperationReported(_Payload, frozen=True):
     final: bool = False
 
 
-class MaterialConsumed(_Payload, frozen=True):
+class MaterialConsumed(EventPayload, frozen=True):
     operation_id: str
     lot_no: str
     item_code: str
     qty: Annotated[float, Meta(gt=0)]
 
 
-class MaterialVerified(_Payload, frozen=True):
+class MaterialVerified(EventPayload, frozen=True):
     operation_id: str
     lot_no: str
     item_code: str
     verdict: str
 
 
-class SerialBound(_Payload, frozen=True):
+class SerialBound(EventPayload, frozen=True):
     operation_id: str
     sn: str
 
 
-class ExceptionRaised(_Payload, frozen=True):
+class ExceptionRaised(EventPayload, frozen=True):
     exception_id: str
     category: str
     severity: str
     note: str = ""
 
 
-class ExceptionStep(_Payload, frozen=True):
+class ExceptionStep(EventPayload, frozen=True):
     exception_id: str
 
 
-class MaintenanceClaimed(_Payload, frozen=True):
+class MaintenanceClaimed(EventPayload, frozen=True):
     maintenance_order: str
 
 
-EVENT_PAYLOADS: dict[str, type[_Payload]] = {
+EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
     "auth.login": SessionPayload,
     "auth.login_failed": LoginFailed,
     "auth.logout": Logout,
@@ -138,10 +138,10 @@ class PayloadProblem(Exception):
     """Why a payload does not fit its event type, in one line."""
 
 
-def payload_object(raw: bytes) -> dict[str, Any]:
-    """The payload as it travels (JSON text) read into a dict; PayloadProblem if it is not
-    a JSON object, or holds what no database can store (a lone surrogate, bytes that are
-    not UTF-8, an integer past 64 bits)."""
+def payload_object(raw: bytes | str) -> dict[str, Any]:
+    """The payload as it travels (JSON text) read into a dict, whatever its type;
+    PayloadProblem if it is not a JSON object, or holds what no database can store (a
+    lone surrogate, bytes that are not UTF-8)."""
     try:
         payload = msgspec.json.decode(raw)
     except (msgspec.DecodeError, UnicodeDecodeError) as exc:
@@ -151,21 +151,34 @@ def payload_object(raw: bytes) -> dict[str, Any]:
     return payload
 
 
-def check_payload(event_type: str, payload: dict[str, Any]) -> _Payload:
-    model = EVENT_PAYLOADS.get(event_type)
-    if model is None:
-        raise KeyError(event_type)
+# One decoder per event type: the payload text is read and checked in one step.
+_DECODERS = {kind: msgspec.json.Decoder(model) for kind, model in EVENT_PAYLOADS.items()}
+# The reference fields each payload type declares (extra fields a station adds are not).
+_REFERENCES = {
+    model: [
+        (field, REFERENCE_FIELDS[field])
+        for field in model.__struct_fields__
+        if field in REFERENCE_FIELDS
+    ]
+    for model in EVENT_PAYLOADS.values()
+}
+
+
+def read_payload(event_type: str, text: str) -> EventPayload:
+    """The payload (JSON text) as its event type's struct: KeyError for a type not listed,
+    PayloadProblem when the text does not fit the type."""
+    decoder = _DECODERS[event_type]
     try:
-        return msgspec.convert(payload, model)
-    except msgspec.ValidationError as exc:
+        return decoder.decode(text)
+    except msgspec.DecodeError as exc:  # a ValidationError too
         raise PayloadProblem(f"payload: {exc}") from None
 
 
-def references(payload: dict[str, Any]) -> list[tuple[str, str]]:
-    if not payload.keys() & REFERENCE_FIELDS.keys():
-        return []  # most events (sign-ins, labels) refer to nothing the read API looks up
-    return [
-        (kind, str(payload[field]))
-        for field, kind in REFERENCE_FIELDS.items()
-        if isinstance(payload.get(field), str | int)
-    ]
+def references(payload: EventPayload) -> list[tuple[str, str]]:
+    """What the central side may look this payload up by: (kind, value) pairs."""
+    found = []
+    for field, kind in _REFERENCES[type(payload)]:
+        value = getattr(payload, field)
+        if isinstance(value, str | int):
+            found.append((kind, str(value)))
+    return found

@@ -7,8 +7,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
 
+import msgspec
 from sqlalchemy import func, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -17,7 +17,7 @@ from kiosk.reference import apply_changes, drop_unseen
 from kiosk.store.database import Store
 from kiosk.store.models import SYNC_ISSUE, Event, StationMeta
 from kiosk.store.types import utc_text
-from sync.protocol import Change, EventResult, EventStatus
+from sync.protocol import Change, EventResult, EventStatus, OutboxEvent
 
 CURSOR = "pull_cursor"
 RESYNC = "resync"
@@ -60,24 +60,22 @@ def _set(session: Session, key: str, value: str) -> None:
     session.execute(statement.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
 
 
-class Unsent(NamedTuple):
-    """An outbox row as it is sent: its payload stays the JSON text the store holds."""
-
-    id: str
-    seq: int
-    type: str
-    payload: str
-    subject_id: str | None
-    user_id: str | None
-    occurred_at: datetime
-    mono_ns: int
-    boot_id: str
-
-
+# The outbox columns an OutboxEvent is made of, in its fields' order.
+_SENT_COLUMNS = (
+    "id",
+    "seq",
+    "type",
+    "payload",
+    "subject_id",
+    "user_id",
+    "occurred_at",
+    "mono_ns",
+    "boot_id",
+)
 # The hot statements of a long catch-up, as SQL for the driver: building them with
 # SQLAlchemy cost more per batch than reading or marking its 500 rows.
 _UNSENT = (
-    f"SELECT {', '.join(Unsent._fields)} FROM event"
+    f"SELECT {', '.join(_SENT_COLUMNS)} FROM event"
     " WHERE synced_at IS NULL AND seq > ? ORDER BY seq LIMIT ?"
 )
 _MARK_ACCEPTED = (
@@ -97,20 +95,32 @@ _SET_META = (
 )
 
 
-def unsent(store: Store, limit: int, after_seq: int = 0) -> list[Unsent]:
+def unsent(store: Store, limit: int, after_seq: int = 0) -> list[OutboxEvent]:
+    """The next unsent events after `after_seq`, in order, as they travel: each payload
+    is the JSON text the store holds, sent without being parsed and encoded again."""
     with store.engine.connect() as conn:
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         rows = cursor.execute(_UNSENT, (after_seq, limit)).fetchall()
-    # Stored as ISO-8601 text in UTC (kiosk/store/types.py).
+    # Times are stored as ISO-8601 text in UTC (kiosk/store/types.py).
     return [
-        Unsent(id_, seq, type_, payload, subject, user, datetime.fromisoformat(at), mono, boot)
+        OutboxEvent(
+            id=id_,
+            seq=seq,
+            type=type_,
+            payload=msgspec.Raw(payload.encode()),
+            subject_id=subject,
+            user_id=user,
+            occurred_at=datetime.fromisoformat(at),
+            mono_ns=mono,
+            boot_id=boot,
+        )
         for id_, seq, type_, payload, subject, user, at, mono, boot in rows
     ]
 
 
 def record_answers(
     store: Store,
-    batch: Sequence[Unsent],
+    batch: Sequence[OutboxEvent],
     results: Sequence[EventResult],
     hub_last_seq: int,
     now: datetime,
@@ -132,8 +142,7 @@ def record_answers(
         if r.status in (EventStatus.FLAGGED, EventStatus.REJECTED)
     ]
     gaps = any(r.status is EventStatus.GAP for r in results)
-    with store.write() as session:
-        conn = session.connection()
+    with store.write_sql() as conn:
         # The batch is every unsent event from its first sequence to its last (newer events
         # have higher numbers), and the hub applied all of it up to its last sequence: one
         # range update marks them, where naming 500 ids cost more than the hub's insert.

@@ -169,3 +169,48 @@ def test_payloads_the_hub_cannot_read_are_rejected_one_by_one_and_stay_readable(
     assert events[0]["payload"] == '{"session_id":"\\xff\\xfe"}'
     assert events[1]["payload"].endswith("9" * 10 + "}")
     assert events[2]["payload"] == {"session_id": "s"}
+
+
+def test_an_event_id_another_station_sent_is_kept_once_and_the_queue_moves_on(
+    hub_db_url: str, tmp_path: Path
+) -> None:
+    """A station that sends an id the hub has under another station (a cloned disk, or
+    worse) gets `duplicate` for it; its own sequence moves on, so nothing behind it waits."""
+    plant = make_plant(hub_db_url)
+    tokens = {station: plant.enrol(station, "WC-A") for station in ("ST-1", "ST-2")}
+
+    def push(station: str, ids: list[str]) -> dict[int, str]:
+        events = [
+            {
+                "id": event_id,
+                "seq": seq,
+                "type": "auth.login",
+                "payload": {"session_id": f"{station}-{seq}"},
+                "occurred_at": "2026-11-25T08:00:00Z",
+                "mono_ns": seq,
+                "boot_id": "b",
+            }
+            for seq, event_id in enumerate(ids, 1)
+        ]
+        body = {
+            "protocol": PROTOCOL_VERSION,
+            "station_id": station,
+            "epoch": f"E-{station}",
+            "sent_at": "2026-11-25T08:00:00Z",
+            "events": events,
+        }
+        answer = httpx.post(
+            f"{hub.url}/v1/sync/push",
+            content=json.dumps(body),
+            headers={"Authorization": f"Bearer {tokens[station]}"},
+        )
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["last_seq"] == len(ids)
+        return {r["seq"]: r["status"] for r in answer.json()["results"]}
+
+    with running_hub(hub_db_url, tmp_path) as hub:
+        assert push("ST-1", ["e1"]) == {}
+        assert push("ST-2", ["e1", "e2", "e3"]) == {1: "duplicate"}
+    assert [(e.id, e.seq) for e in plant.events("ST-1")] == [("e1", 1)]
+    assert [(e.id, e.seq) for e in plant.events("ST-2")] == [("e2", 2), ("e3", 3)]
+    assert plant.events("ST-1")[0].payload == '{"session_id": "ST-1-1"}'

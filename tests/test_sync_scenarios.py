@@ -27,9 +27,10 @@ from sync.protocol import (
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     PUSH_PATH,
+    OutboxEvent,
     PushResponse,
 )
-from sync.station_state import Unsent, queue_state, unsent
+from sync.station_state import queue_state, unsent
 from tests.hub_harness import (
     HubProcess,
     assert_exactly_once,
@@ -87,7 +88,7 @@ def test_same_batch_delivered_twice_and_out_of_order(hub_db_url: str, tmp_path: 
     events = unsent(store, 100)
     first, second = events[:5], events[5:]
 
-    def deliver(http: httpx.Client, batch: list[Unsent]) -> list[str]:
+    def deliver(http: httpx.Client, batch: list[OutboxEvent]) -> list[str]:
         """Each event's status in sequence order; the hub names only those not accepted."""
         body = push_body("ST-1", store.epoch, batch[0].occurred_at, batch)
         response = http.post(PUSH_PATH, content=body)

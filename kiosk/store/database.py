@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import URL, Engine, text
+from sqlalchemy import URL, Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
@@ -46,6 +46,13 @@ class Store:
         """
         with Session(self._writer, expire_on_commit=False) as session, session.begin():
             yield session
+
+    @contextmanager
+    def write_sql(self) -> Iterator[Connection]:
+        """The same transaction on a bare connection, for hot paths that run plain SQL
+        (a session's bookkeeping costs more than a small statement)."""
+        with self._writer.begin() as conn:
+            yield conn
 
     def close(self) -> None:
         self.engine.dispose()
