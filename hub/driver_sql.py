@@ -47,35 +47,39 @@ def run(conn: Connection, sql: str, params: Sequence[Any] = ()) -> int:
         cursor.close()
 
 
-# The fewest bound values a statement may carry on either database: SQLite's default limit
-# since 3.32 (PostgreSQL's is 65,535).
-_MAX_PARAMS = 32_766
+# SQLite's default limit on a statement's bound values (since 3.32).
+_SQLITE_MAX_PARAMS = 32_766
 
 
 def insert_rows(
     conn: Connection, table: str, names: tuple[str, ...], rows: Sequence[tuple[Any, ...]]
 ) -> None:
-    """Insert `rows` (values in `names` order) with as few multi-row INSERTs as the limit on
-    bound values allows. Not executemany: sqlite3 lets go of the GIL for every row it
-    steps, and each time takes it back only after whatever thread holds it yields (up to
-    5 ms): with the event loop busy, 500 rows took 330 ms that way, 9 ms in one statement."""
-    per_statement = _MAX_PARAMS // len(names)
+    """Insert `rows` (values in `names` order).
+
+    SQLite: in as few multi-row INSERTs as its limit on bound values allows. Not
+    executemany: sqlite3 lets go of the GIL for every row it steps, and takes it back only
+    when the thread holding it yields (up to 5 ms): with the event loop busy, 500 rows
+    took 330 ms that way, 9 ms in one statement. PostgreSQL: executemany, which psycopg
+    sends as one pipeline (a statement of thousands of parameters costs it more to build).
+    """
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            sql = _insert_sql(table, names, len(chunk), conn.dialect.paramstyle == "qmark")
-            try:
+        if conn.dialect.paramstyle == "qmark":
+            per_statement = _SQLITE_MAX_PARAMS // len(names)
+            for start in range(0, len(rows), per_statement):
+                chunk = rows[start : start + per_statement]
+                sql = _insert_sql(table, names, len(chunk), "?")
                 cursor.execute(sql, [value for row in chunk for value in row])
-            except conn.dialect.loaded_dbapi.IntegrityError as exc:
-                # As SQLAlchemy would raise it, so callers catch one error on either driver.
-                raise IntegrityError(sql, None, exc) from exc
+        else:
+            cursor.executemany(_insert_sql(table, names, 1, "%s"), rows)
+    except conn.dialect.loaded_dbapi.IntegrityError as exc:
+        # As SQLAlchemy raises it, so callers catch one error on either driver.
+        raise IntegrityError(f"INSERT INTO {table}", None, exc) from exc
     finally:
         cursor.close()
 
 
 @lru_cache(maxsize=64)
-def _insert_sql(table: str, names: tuple[str, ...], count: int, qmark: bool) -> str:
-    marker = "?" if qmark else "%s"
+def _insert_sql(table: str, names: tuple[str, ...], count: int, marker: str) -> str:
     row = f"({', '.join([marker] * len(names))})"
     return f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([row] * count)}"
