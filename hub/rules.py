@@ -21,6 +21,7 @@ from sync.events import (
     EventPayload,
     MaintenanceClaimed,
     MaterialConsumed,
+    MaterialOverridden,
     MaterialVerified,
     PayloadProblem,
     payload_object,
@@ -54,7 +55,8 @@ class Verdict:
 # Every accepted event shares this one verdict: `verdict is ACCEPTED` is its cheap test.
 ACCEPTED = Verdict(EventStatus.ACCEPTED)
 # Payloads that name a lot, whose hold and quantity the hub checks.
-_LOT_PAYLOADS = (MaterialConsumed, MaterialVerified)
+_LOT_PAYLOADS = (MaterialConsumed, MaterialVerified, MaterialOverridden)
+LotPayload = MaterialConsumed | MaterialVerified | MaterialOverridden
 # Payload types a rule looks at: about an operation, a lot, or a claim. Others (sign-ins,
 # labels) are accepted once they read.
 _RULED = {
@@ -128,7 +130,9 @@ def _judge(
             flags.append(
                 (FlagCode.WORK_ORDER_CANCELLED, f"work order {order['number']} was cancelled")
             )
-    if isinstance(payload, _LOT_PAYLOADS):
+    # A verification the station itself refused used no lot: nothing to flag.
+    refused = isinstance(payload, MaterialVerified) and payload.verdict != "ok"
+    if isinstance(payload, _LOT_PAYLOADS) and not refused:
         flags.extend(_lot_flags(conn, payload))
     if isinstance(payload, MaintenanceClaimed):
         taken = _claim(conn, scope, event, f"maintenance_order:{payload.maintenance_order}")
@@ -143,9 +147,7 @@ def _judge(
     return ACCEPTED
 
 
-def _lot_flags(
-    conn: Connection, payload: MaterialConsumed | MaterialVerified
-) -> list[tuple[FlagCode, str]]:
+def _lot_flags(conn: Connection, payload: LotPayload) -> list[tuple[FlagCode, str]]:
     lot = _record(conn, "lot", key=payload.lot_no)
     flags: list[tuple[FlagCode, str]] = []
     if lot is not None and lot["status"] == "on_hold":

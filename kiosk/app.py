@@ -283,6 +283,8 @@ class KioskApp(App[None]):
                 self.services.printing,
                 self.config.barcodes,
                 sync_issues=self.services.sync_issues,
+                materials=self.services.materials,
+                authorize=self.services.auth.authorize,
             )
         )
 

@@ -161,6 +161,10 @@ CATALOG: dict[str, dict[Language, str]] = {
         ZH: "找不到此工序，请刷新。",
         EN: "This operation no longer exists; refresh the list.",
     },
+    "refusal.not_overridable": {
+        ZH: "此结果不能放行（标签无法读取，或该批次已上料）。",
+        EN: "This verdict cannot be overridden (unreadable label, or lot already loaded).",
+    },
     "error.unexpected": {
         ZH: "操作未完成（{error}），数据未丢失。请重试或联系班组长。",
         EN: (
@@ -195,6 +199,82 @@ CATALOG: dict[str, dict[Language, str]] = {
     "scan.badge_other": {
         ZH: "{name} 已登录；请先退出。",
         EN: "{name} is signed in; sign out first.",
+    },
+    # Material verification
+    "key.material": {ZH: "上料", EN: "Material"},
+    "key.override": {ZH: "放行", EN: "Override"},
+    "key.back": {ZH: "返回", EN: "Back"},
+    "material.title": {ZH: "上料核对 {task}", EN: "Material check {task}"},
+    "material.waiting": {ZH: "请扫描物料标签", EN: "Scan a material label"},
+    "material.col_item": {ZH: "物料", EN: "Item"},
+    "material.col_description": {ZH: "名称", EN: "Description"},
+    "material.col_required": {ZH: "需求", EN: "Required"},
+    "material.col_loaded": {ZH: "已上料", EN: "Loaded"},
+    "material.col_short": {ZH: "缺料", EN: "Short"},
+    "material.no_bom": {ZH: "此工序无需物料。", EN: "This operation uses no material."},
+    "verdict.ok": {ZH: "正确 OK", EN: "OK"},
+    "verdict.wrong_part": {ZH: "物料错误", EN: "WRONG PART"},
+    "verdict.lot_on_hold": {ZH: "批次冻结", EN: "LOT ON HOLD"},
+    "verdict.expired": {ZH: "已过期", EN: "EXPIRED"},
+    "verdict.unknown_lot": {ZH: "未知批次", EN: "UNKNOWN LOT"},
+    "verdict.not_in_bom": {ZH: "不在BOM中", EN: "NOT IN THIS BOM"},
+    "verdict.already_loaded": {ZH: "已上料", EN: "ALREADY LOADED"},
+    "verdict.lot_empty": {ZH: "批次无余量", EN: "LOT EMPTY"},
+    "verdict.bad_label": {ZH: "标签错误", EN: "BAD LABEL"},
+    "verdict.detail.ok": {
+        ZH: "批次 {lot}（{item}）数量 {qty} 已上料。",
+        EN: "Lot {lot} ({item}) qty {qty} loaded.",
+    },
+    "verdict.detail.wrong_part": {
+        ZH: "标签料号 {detail}，批次 {lot} 实为 {item}。不要使用。",
+        EN: "The label says part {detail}; lot {lot} is {item}. Do not use it.",
+    },
+    "verdict.detail.lot_on_hold": {
+        ZH: "批次 {lot}（{item}）已冻结，不得使用。请隔离并通知班组长。",
+        EN: "Lot {lot} ({item}) is on hold: do not use. Set it aside, call your team lead.",
+    },
+    "verdict.detail.expired": {
+        ZH: "批次 {lot}（{item}）已于 {detail} 过期。",
+        EN: "Lot {lot} ({item}) expired on {detail}.",
+    },
+    "verdict.detail.unknown_lot": {
+        ZH: "本站没有批次 {lot} 的记录。请核对标签，或联系物料员。",
+        EN: "This station has no record of lot {lot}. Check the label or call material.",
+    },
+    "verdict.detail.not_in_bom": {
+        ZH: "{item}（批次 {lot}）不是本工序所需物料。",
+        EN: "{item} (lot {lot}) is not used by this operation.",
+    },
+    "verdict.detail.already_loaded": {
+        ZH: "批次 {lot} 已为本工序上料。",
+        EN: "Lot {lot} is already loaded for this operation.",
+    },
+    "verdict.detail.lot_empty": {
+        ZH: "批次 {lot}（{item}）已无余量。",
+        EN: "Lot {lot} ({item}) has no quantity left.",
+    },
+    "verdict.detail.bad_label": {
+        ZH: "无法读取此标签：{detail}",
+        EN: "This label cannot be read: {detail}",
+    },
+    "verdict.override_hint": {
+        ZH: "班组长可刷卡放行（F6）。",
+        EN: "A team lead may override with a badge (F6).",
+    },
+    "override.badge": {ZH: "班组长请刷卡放行", EN: "Team lead: scan your badge to override"},
+    "override.badge_placeholder": {ZH: "班组长工卡", EN: "team lead badge"},
+    "override.reason_title": {ZH: "放行原因", EN: "Reason for the override"},
+    "override.concession": {ZH: "让步接收", EN: "Concession (use as is)"},
+    "override.engineering_deviation": {ZH: "工程变更/替代料", EN: "Engineering deviation"},
+    "override.data_not_synced": {ZH: "数据未同步", EN: "Data not synced yet"},
+    "override.label_wrong": {ZH: "标签错误，物料正确", EN: "Label wrong, material right"},
+    "override.done": {
+        ZH: "{approver} 已放行批次 {lot}。",
+        EN: "{approver} overrode lot {lot}: loaded.",
+    },
+    "override.nothing": {
+        ZH: "没有可放行的结果。",
+        EN: "There is no refused scan to override.",
     },
     # Labels
     "label.title": {ZH: "扫描或输入产品序列号", EN: "Scan or type the unit's serial number"},

@@ -18,13 +18,16 @@ class Permission(StrEnum):
     RUN_OPERATION = "run_operation"
     CLOSE_TERMINAL = "close_terminal"
     VIEW_SYNC_ISSUES = "view_sync_issues"
+    OVERRIDE_MATERIAL = "override_material"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.OPERATOR: frozenset({Permission.RUN_OPERATION}),
     Role.MATERIAL_HANDLER: frozenset(),
     Role.QC_INSPECTOR: frozenset(),
-    Role.TEAM_LEAD: frozenset({Permission.RUN_OPERATION, Permission.VIEW_SYNC_ISSUES}),
+    Role.TEAM_LEAD: frozenset(
+        {Permission.RUN_OPERATION, Permission.VIEW_SYNC_ISSUES, Permission.OVERRIDE_MATERIAL}
+    ),
     Role.MAINTENANCE: frozenset(),
     Role.ADMIN: frozenset({Permission.CLOSE_TERMINAL, Permission.VIEW_SYNC_ISSUES}),
 }

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from kiosk.auth import AuthService
 from kiosk.clock import Clock
 from kiosk.config import StationConfig
+from kiosk.materials import MaterialService
 from kiosk.print_queue import PrintQueue
 from kiosk.store.database import Store, open_store
 from kiosk.tasks import TaskService
@@ -19,6 +20,7 @@ class Services:
     store: Store
     auth: AuthService
     tasks: TaskService
+    materials: MaterialService
     printing: PrintQueue
 
     def sync_issues(self) -> list[SyncIssue]:
@@ -35,5 +37,6 @@ def open_services(config: StationConfig, clock: Clock) -> Services:
         store=store,
         auth=AuthService(store, clock, config.security),
         tasks=TaskService(store, clock, config.station.work_centers),
+        materials=MaterialService(store, clock, config.station.work_centers),
         printing=PrintQueue(store, clock),
     )

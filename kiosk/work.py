@@ -57,6 +57,7 @@ class Refusal(StrEnum):
     NOT_PAUSED = "not_paused"
     CLOSED = "closed"
     UNKNOWN_OPERATION = "unknown_operation"
+    NOT_OVERRIDABLE = "not_overridable"
 
 
 class Refused(Exception):

@@ -32,6 +32,7 @@ from kiosk.roles import Permission
 from kiosk.work import OperationStatus, PauseReason, Refused, ReprintReason, Task, TaskDetail
 from screens.base import StationScreen
 from screens.choice_prompt import ChoicePrompt
+from screens.material_check import Authorize, MaterialCheckScreen
 from screens.scan_arrived import ScanArrived
 from screens.sync_issues import SyncIssuesScreen
 from screens.text_prompt import TextPrompt
@@ -41,6 +42,7 @@ from screens.widgets.task_detail import TaskDetailPane
 from screens.widgets.task_table import TaskTable
 
 if TYPE_CHECKING:
+    from kiosk.materials import MaterialService
     from kiosk.print_queue import PrintQueue
     from kiosk.tasks import TaskService
     from sync.station_state import SyncIssue
@@ -74,6 +76,7 @@ class HomeScreen(StationScreen):
         Binding("f6", "label", "key.label", key_display="F6"),
         Binding("f7", "reprint", "key.reprint", key_display="F7"),
         Binding("f8", "sync_issues", "key.sync_issues", key_display="F8"),
+        Binding("f9", "material", "key.material", key_display="F9"),
         Binding("f10", "logout", "key.logout", key_display="F10"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (_WIDE_FROM, "-wide")]
@@ -127,8 +130,12 @@ class HomeScreen(StationScreen):
         barcodes: BarcodeSection,
         *,
         sync_issues: Callable[[], list[SyncIssue]],
+        materials: MaterialService,
+        authorize: Authorize,
     ) -> None:
         super().__init__(tr)
+        self._materials = materials
+        self._authorize = authorize
         self._sync_issues = sync_issues
         self._printing = printing
         self._barcodes = barcodes
@@ -316,6 +323,24 @@ class HomeScreen(StationScreen):
             return
         self._printing.reprint(last.job_id, self.user, reason)
         self.post_message(self.Notice("reprint.queued", {}))
+
+    def action_material(self) -> None:
+        """The material check of the selected task: its pick list, one verdict per scan."""
+        task = self._tasks.get(self._selected() or "")
+        if task is None:
+            self.notify(self.tr("task.none_selected"), severity="warning")
+            return
+        screen = MaterialCheckScreen(
+            self.tr,
+            self._station,
+            self._clock,
+            self.user,
+            task,
+            self._materials,
+            self._authorize,
+            self._barcodes,
+        )
+        self.app.push_screen(screen, lambda _: self._selection_changed())
 
     def action_sync_issues(self) -> None:
         """Team leads and admins only: the hub's verdicts name people and what they did."""

@@ -75,10 +75,25 @@ class MaterialConsumed(EventPayload, frozen=True):
 
 
 class MaterialVerified(EventPayload, frozen=True):
+    """One scan at the station and its verdict (kiosk/materials.py): "ok" loaded the lot."""
+
     operation_id: str
     lot_no: str
     item_code: str
     verdict: str
+    qty: float = 0.0
+
+
+class MaterialOverridden(EventPayload, frozen=True):
+    """A refused lot loaded on a team lead's word."""
+
+    operation_id: str
+    lot_no: str
+    item_code: str
+    verdict: str  # the verdict overridden
+    reason: str
+    approved_by: str
+    qty: float = 0.0
 
 
 class SerialBound(EventPayload, frozen=True):
@@ -117,6 +132,7 @@ EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
     "label.failed": LabelFailed,
     "material.verified": MaterialVerified,
     "material.consumed": MaterialConsumed,
+    "material.overridden": MaterialOverridden,
     "serial.bound": SerialBound,
     "exception.raised": ExceptionRaised,
     "exception.acknowledged": ExceptionStep,

@@ -88,6 +88,20 @@ class MaterialLot(SQLModel, table=True):
     supplier: str = ""
 
 
+class MaterialLoad(SQLModel, table=True):
+    """A lot loaded for an operation: verified OK, or overridden by a team lead."""
+
+    __tablename__ = "material_load"
+    __table_args__ = (UniqueConstraint("operation_id", "lot_no"),)
+    id: str = Field(primary_key=True)
+    operation_id: str = Field(foreign_key="operation.id", index=True)
+    lot_no: str
+    item_code: str
+    qty: float
+    loaded_at: datetime = Field(sa_type=UTCDateTime)
+    user_id: str | None = None
+
+
 class SopDocument(SQLModel, table=True):
     __tablename__ = "sop_document"
     __table_args__ = (UniqueConstraint("code", "version", "language"),)

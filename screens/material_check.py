@@ -1,0 +1,249 @@
+"""Material check (上料防错): scan each material label for the operation; one big verdict.
+
+Scans are judged one at a time, in the order they came, each committed with its event
+before its verdict shows. A refused lot stays refused unless a team lead overrides it with
+a badge (read, scanned or typed after F6) and a reason.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Label
+from textual.worker import Worker, WorkerState
+
+from kiosk.barcodes.formats import BarcodeSection
+from kiosk.barcodes.meaning import BadgeScan, CommandScan, ScanMeaning, interpret
+from kiosk.clock import Clock
+from kiosk.device_names import BADGE_READER
+from kiosk.i18n import Translator
+from kiosk.identity import LoginResult, Outcome, SignedIn
+from kiosk.material_check import (
+    MaterialVerdict,
+    OverrideReason,
+    PickLine,
+    Verification,
+)
+from kiosk.roles import Permission
+from kiosk.work import Refused, Task
+from screens.base import StationScreen
+from screens.choice_prompt import ChoicePrompt
+from screens.login import describe_refusal
+from screens.pin_prompt import PinPrompt
+from screens.scan_arrived import ScanArrived
+from screens.text_prompt import TextPrompt
+from screens.widgets.key_bar import KeyBar
+from screens.widgets.pick_list import PickListTable
+from screens.widgets.station_header import StationHeader
+from screens.widgets.verdict_banner import VerdictBanner
+
+if TYPE_CHECKING:
+    from kiosk.materials import MaterialService
+
+# Checks a badge (and PIN) for one act without signing anybody in (AuthService.authorize).
+Authorize = Callable[[str, str | None, Permission], LoginResult]
+_WIDE_FROM = 60  # columns; below this the pick list shows fewer columns
+
+
+class MaterialCheckScreen(StationScreen):
+    ACCEPTS_SCANS = True
+    BINDINGS = [
+        Binding("f6", "override", "key.override", key_display="F6"),
+        Binding("escape,f10", "back", "key.back", key_display="F10"),
+    ]
+    DEFAULT_CSS = """
+    MaterialCheckScreen #title { width: 100%; padding: 0 1; text-style: bold; }
+    """
+
+    @dataclass
+    class PickListLoaded(Message):
+        lines: tuple[PickLine, ...]
+
+    @dataclass
+    class Verified(Message):
+        result: Verification
+        approver: str = ""  # who overrode it, when it was an override
+
+    @dataclass
+    class RefusedMessage(Message):
+        reason: str
+
+    @dataclass
+    class OverrideChecked(Message):
+        badge: str
+        result: LoginResult
+
+    def __init__(
+        self,
+        tr: Translator,
+        station: str,
+        clock: Clock,
+        user: SignedIn,
+        task: Task,
+        materials: MaterialService,
+        authorize: Authorize,
+        barcodes: BarcodeSection,
+    ) -> None:
+        super().__init__(tr)
+        self._station = station
+        self._clock = clock
+        self.user = user
+        self._job = task
+        self._materials = materials
+        self._authorize = authorize
+        self._barcodes = barcodes
+        self._waiting: deque[ScanMeaning] = deque()
+        self._judging = False
+        self.refused: Verification | None = None  # the last refusal a team lead may override
+
+    def compose(self) -> ComposeResult:
+        role = self.tr(f"role.{self.user.role.value}")
+        yield StationHeader(self._station, self.user.name, self.tr, self._clock, role=role)
+        task = f"{self._job.work_order} {self._job.seq} {self._job.operation}"
+        yield Label(self.tr("material.title", task=task), id="title")
+        yield VerdictBanner(self.tr)
+        yield PickListTable(self.tr)
+        yield KeyBar(self.tr)
+
+    def on_mount(self) -> None:
+        self._load()
+
+    def on_resize(self) -> None:
+        narrow = self.size.width < _WIDE_FROM
+        self.query_one(PickListTable).set_compact(narrow)
+        self.query_one(VerdictBanner).set_narrow(self.size.height < 24)
+
+    # Workers: each blocking call answers with a message.
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="load")
+    def _load(self) -> None:
+        self.post_message(self.PickListLoaded(self._materials.pick_list(self._job.operation_id)))
+
+    @work(thread=True, exit_on_error=False, group="verify")
+    def _verify(self, scan: ScanMeaning) -> None:
+        try:
+            result = self._materials.verify(self._job.operation_id, scan, self.user)
+        except Refused as refused:
+            self.post_message(self.RefusedMessage(refused.reason.value))
+            return
+        self.post_message(self.Verified(result))
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="override")
+    def _check_override(self, badge: str, pin: str | None) -> None:
+        result = self._authorize(badge, pin, Permission.OVERRIDE_MATERIAL)
+        self.post_message(self.OverrideChecked(badge, result))
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="override")
+    def _override(self, refused: Verification, approver: SignedIn, reason: OverrideReason) -> None:
+        try:
+            result = self._materials.override(refused, approver, reason, self.user)
+        except Refused as refusal:
+            self.post_message(self.RefusedMessage(refusal.reason.value))
+            return
+        self.post_message(self.Verified(result, approver.name))
+
+    # Scans: judged one at a time, in the order they came.
+
+    def on_scan_arrived(self, message: ScanArrived) -> None:
+        meaning = interpret(message.scan.text, message.scan.symbology, self._barcodes)
+        if message.device == BADGE_READER or isinstance(meaning, BadgeScan):
+            self._badge_for_override(message.scan.text.strip())
+        elif isinstance(meaning, CommandScan):
+            self.notify(self.tr("scan.command_not_here"), severity="warning")
+        else:
+            self._waiting.append(meaning)
+            self._judge_next()
+
+    def _judge_next(self) -> None:
+        if not self._judging and self._waiting:
+            self._judging = True
+            self._verify(self._waiting.popleft())
+
+    # Answers from the workers.
+
+    def on_material_check_screen_pick_list_loaded(self, message: PickListLoaded) -> None:
+        self.query_one(PickListTable).show(message.lines)
+
+    def on_material_check_screen_verified(self, message: Verified) -> None:
+        result = message.result
+        if message.approver:
+            self.refused = None
+            self.notify(self.tr("override.done", approver=message.approver, lot=result.lot_no))
+        else:
+            self._judging = False
+            self.refused = result if result.overridable else None
+        hint = self.tr("verdict.override_hint") if self.refused is not None else ""
+        self.query_one(VerdictBanner).show(result, hint)
+        self.query_one(PickListTable).show(result.pick_list)
+        if result.verdict is not MaterialVerdict.OK:
+            self.app.bell()
+        self._judge_next()
+
+    def on_material_check_screen_refused_message(self, message: RefusedMessage) -> None:
+        self._judging = False
+        self.app.bell()
+        self.notify(self.tr(f"refusal.{message.reason}"), severity="error", timeout=8)
+        self._judge_next()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        super().on_worker_state_changed(event)  # reports a failure to the person
+        if event.worker.group == "verify" and event.state is WorkerState.ERROR:
+            self._judging = False  # the next scan still gets judged
+            self._judge_next()
+
+    # Override: a team lead's badge, then a reason.
+
+    def action_override(self) -> None:
+        if self.refused is None:
+            self.notify(self.tr("override.nothing"), severity="warning")
+            return
+
+        def badge_given(badge: str | None) -> None:
+            if badge is not None:
+                self._badge_for_override(badge)
+
+        prompt = TextPrompt(self.tr, "override.badge", "override.badge_placeholder", masked=True)
+        self.app.push_screen(prompt, badge_given)
+
+    def _badge_for_override(self, badge: str) -> None:
+        if self.refused is None:
+            self.notify(self.tr("override.nothing"), severity="warning")
+            return
+        self._check_override(badge, None)
+
+    def on_material_check_screen_override_checked(self, message: OverrideChecked) -> None:
+        result = message.result
+        refused = self.refused
+        if refused is None:
+            return
+        if result.outcome is Outcome.OK and result.user is not None:
+            approver = result.user
+
+            def reason_given(reason: str | None) -> None:
+                if reason is not None:
+                    self._override(refused, approver, OverrideReason(reason))
+
+            reasons = [(reason.value, f"override.{reason.value}") for reason in OverrideReason]
+            self.app.push_screen(
+                ChoicePrompt(self.tr, "override.reason_title", reasons), reason_given
+            )
+        elif result.outcome is Outcome.PIN_REQUIRED:
+
+            def pin_given(pin: str | None) -> None:
+                if pin is not None:
+                    self._check_override(message.badge, pin)
+
+            self.app.push_screen(PinPrompt(self.tr, result.name), pin_given)
+        else:
+            self.app.bell()
+            self.notify(describe_refusal(self.tr, result), severity="error", timeout=8)
+
+    def action_back(self) -> None:
+        self.dismiss()

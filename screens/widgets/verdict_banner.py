@@ -1,0 +1,53 @@
+"""One scan's verdict, full width: a word to read from two metres, then why in a line."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from kiosk.i18n import Translator
+from kiosk.material_check import MaterialVerdict, Verification
+
+
+class VerdictBanner(Vertical):
+    """Green for OK, red for every refusal, neutral while waiting for the first scan."""
+
+    DEFAULT_CSS = """
+    VerdictBanner { height: auto; }
+    VerdictBanner #verdict {
+        width: 100%; height: 5; content-align: center middle;
+        text-style: bold; background: $panel;
+    }
+    VerdictBanner.-ok #verdict { background: $success; color: $text; }
+    VerdictBanner.-refused #verdict { background: $error; color: $text; }
+    VerdictBanner #why { width: 100%; height: auto; padding: 0 1; }
+    VerdictBanner.-narrow #verdict { height: 3; }
+    """
+
+    def __init__(self, tr: Translator) -> None:
+        super().__init__()
+        self._tr = tr
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._tr("material.waiting"), id="verdict")
+        yield Static("", id="why")
+
+    def show(self, result: Verification, hint: str = "") -> None:
+        ok = result.verdict is MaterialVerdict.OK
+        self.set_class(ok, "-ok")
+        self.set_class(not ok, "-refused")
+        word = self._tr(f"verdict.{result.verdict.value}")
+        # Spaced out: a short word stays readable across a cell at 120 columns.
+        self.query_one("#verdict", Static).update(" ".join(word) if word.isascii() else word)
+        why = self._tr(
+            f"verdict.detail.{result.verdict.value}",
+            lot=result.lot_no or "-",
+            item=result.item_code or "-",
+            qty=f"{result.qty:g}",
+            detail=result.detail,
+        )
+        self.query_one("#why", Static).update(f"{why} {hint}".strip())
+
+    def set_narrow(self, narrow: bool) -> None:
+        self.set_class(narrow, "-narrow")
