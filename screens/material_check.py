@@ -56,7 +56,8 @@ class MaterialCheckScreen(StationScreen):
     ACCEPTS_SCANS = True
     BINDINGS = [
         Binding("f6", "override", "key.override", key_display="F6"),
-        Binding("escape,f10", "back", "key.back", key_display="F10"),
+        Binding("f10", "back", "key.back", key_display="F10"),
+        Binding("escape", "back", "key.back", show=False),
     ]
     DEFAULT_CSS = """
     MaterialCheckScreen #title { width: 100%; padding: 0 1; text-style: bold; }
