@@ -285,6 +285,7 @@ class KioskApp(App[None]):
                 sync_issues=self.services.sync_issues,
                 materials=self.services.materials,
                 authorize=self.services.auth.authorize,
+                sops=self.services.sops,
             )
         )
 

@@ -161,6 +161,12 @@ CATALOG: dict[str, dict[Language, str]] = {
         ZH: "找不到此工序，请刷新。",
         EN: "This operation no longer exists; refresh the list.",
     },
+    "refusal.sop_not_acknowledged": {
+        ZH: "作业指导书已更新：请先阅读并确认（F2），再开工。",
+        EN: "The SOP has a new version: read and acknowledge it (F2) before starting.",
+    },
+    "key.sop": {ZH: "作业指导", EN: "SOP"},
+    "sop.acknowledged": {ZH: "已确认阅读作业指导书。", EN: "SOP acknowledged."},
     "refusal.not_overridable": {
         ZH: "此结果不能放行（标签无法读取，或该批次已上料）。",
         EN: "This verdict cannot be overridden (unreadable label, or lot already loaded).",
@@ -276,6 +282,27 @@ CATALOG: dict[str, dict[Language, str]] = {
         ZH: "没有可放行的结果。",
         EN: "There is no refused scan to override.",
     },
+    # SOP viewer (作业指导书)
+    "key.acknowledge": {ZH: "确认已读", EN: "Acknowledge"},
+    "key.search": {ZH: "查找", EN: "Find"},
+    "sop.heading": {
+        ZH: "{code} 第 {version} 版 · {title} · {date} 起生效",
+        EN: "{code} v{version} · {title} · in force since {date}",
+    },
+    "sop.must_acknowledge": {
+        ZH: "新版本：请阅读后按 F2 确认已读，才能开工。",
+        EN: "New version: read it, then press F2 to acknowledge before starting.",
+    },
+    "sop.other_language": {
+        ZH: "此版本没有您的语言版本，显示的是其他语言版本。",
+        EN: "This version is not available in your language: shown in another one.",
+    },
+    "sop.figure": {ZH: "［图：{caption}（{src}）］", EN: "[Figure: {caption} ({src})]"},
+    "sop.search_placeholder": {ZH: "查找内容，回车找下一处", EN: "find text, Enter for next"},
+    "sop.found": {ZH: "第 {index}/{count} 处", EN: "{index} of {count}"},
+    "sop.not_found": {ZH: "未找到", EN: "not found"},
+    "sop.none": {ZH: "此工序没有生效的作业指导书。", EN: "This operation has no SOP in force."},
+    "sync.event.sop.acknowledged": {ZH: "确认作业指导书", EN: "SOP acknowledged"},
     # Labels
     "label.title": {ZH: "扫描或输入产品序列号", EN: "Scan or type the unit's serial number"},
     "label.placeholder": {ZH: "序列号", EN: "serial number"},

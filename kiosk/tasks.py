@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from kiosk.clock import Clock
 from kiosk.identity import SignedIn
 from kiosk.roles import Permission
+from kiosk.sop import SopService
 from kiosk.store.database import Store
 from kiosk.store.models import BomLine, Event, Item, Operation, WorkOrder
 from kiosk.timer import PAUSED, RESUMED, STARTED, TIMER_EVENTS, Mark, timer_from
@@ -27,10 +28,13 @@ from kiosk.work import (
 
 
 class TaskService:
-    def __init__(self, store: Store, clock: Clock, work_centers: Sequence[str]) -> None:
+    def __init__(
+        self, store: Store, clock: Clock, work_centers: Sequence[str], sops: SopService
+    ) -> None:
         self._store = store
         self._clock = clock
         self._work_centers = tuple(work_centers)
+        self._sops = sops
 
     def open_tasks(self) -> list[Task]:
         """Open operations at this station's work centers: most urgent first, then due."""
@@ -77,6 +81,7 @@ class TaskService:
         return TaskDetail(self._task(op, wo, item, marks[operation_id]), components)
 
     def start(self, operation_id: str, who: SignedIn) -> Task:
+        """Start the operation; a revised SOP must have been acknowledged by `who` first."""
         return self._transition(
             operation_id, who, STARTED, (OperationStatus.PENDING,), OperationStatus.RUNNING, {}
         )
@@ -115,6 +120,8 @@ class TaskService:
                 raise Refused(Refusal.WORK_ORDER_NOT_RELEASED)
             if op.status not in allowed_from:
                 raise Refused(_wrong_state(OperationStatus(op.status), event_type))
+            if event_type == STARTED and self._sops.needs_acknowledgement(op.id, who):
+                raise Refused(Refusal.SOP_NOT_ACKNOWLEDGED)
             op.status = to
             session.add(op)
             self._store.outbox.append(

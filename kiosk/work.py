@@ -58,6 +58,7 @@ class Refusal(StrEnum):
     CLOSED = "closed"
     UNKNOWN_OPERATION = "unknown_operation"
     NOT_OVERRIDABLE = "not_overridable"
+    SOP_NOT_ACKNOWLEDGED = "sop_not_acknowledged"
 
 
 class Refused(Exception):

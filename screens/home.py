@@ -29,11 +29,20 @@ from kiosk.device_names import BADGE_READER
 from kiosk.i18n import Translator
 from kiosk.identity import SignedIn
 from kiosk.roles import Permission
-from kiosk.work import OperationStatus, PauseReason, Refused, ReprintReason, Task, TaskDetail
+from kiosk.work import (
+    OperationStatus,
+    PauseReason,
+    Refusal,
+    Refused,
+    ReprintReason,
+    Task,
+    TaskDetail,
+)
 from screens.base import StationScreen
 from screens.choice_prompt import ChoicePrompt
 from screens.material_check import Authorize, MaterialCheckScreen
 from screens.scan_arrived import ScanArrived
+from screens.sop_viewer import SopViewerScreen
 from screens.sync_issues import SyncIssuesScreen
 from screens.text_prompt import TextPrompt
 from screens.widgets.key_bar import KeyBar
@@ -44,6 +53,8 @@ from screens.widgets.task_table import TaskTable
 if TYPE_CHECKING:
     from kiosk.materials import MaterialService
     from kiosk.print_queue import PrintQueue
+    from kiosk.sop import SopService
+    from kiosk.sop_values import SopView
     from kiosk.tasks import TaskService
     from sync.station_state import SyncIssue
 
@@ -77,6 +88,7 @@ class HomeScreen(StationScreen):
         Binding("f7", "reprint", "key.reprint", key_display="F7"),
         Binding("f8", "sync_issues", "key.sync_issues", key_display="F8"),
         Binding("f9", "material", "key.material", key_display="F9"),
+        Binding("f11", "sop", "key.sop", key_display="F11"),
         Binding("f10", "logout", "key.logout", key_display="F10"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (_WIDE_FROM, "-wide")]
@@ -106,6 +118,13 @@ class HomeScreen(StationScreen):
         reason: str
 
     @dataclass
+    class SopLoaded(Message):
+        operation_id: str
+        sop: SopView | None
+        must_acknowledge: bool
+        then_start: bool  # asked for by a start the SOP held back
+
+    @dataclass
     class SyncIssuesLoaded(Message):
         issues: list[SyncIssue]
 
@@ -132,9 +151,11 @@ class HomeScreen(StationScreen):
         sync_issues: Callable[[], list[SyncIssue]],
         materials: MaterialService,
         authorize: Authorize,
+        sops: SopService,
     ) -> None:
         super().__init__(tr)
         self._materials = materials
+        self._sops = sops
         self._authorize = authorize
         self._sync_issues = sync_issues
         self._printing = printing
@@ -221,6 +242,12 @@ class HomeScreen(StationScreen):
         self.notify(self.tr(_DONE_MESSAGE[message.verb], task=label))
 
     def on_home_screen_refused_message(self, message: HomeScreen.RefusedMessage) -> None:
+        operation_id = self._selected()
+        if message.reason == Refusal.SOP_NOT_ACKNOWLEDGED and operation_id is not None:
+            # Not a dead end: the SOP opens, and acknowledging it starts the operation.
+            self.notify(self.tr(f"refusal.{message.reason}"), severity="warning")
+            self._load_sop(operation_id, then_start=True)
+            return
         self.app.bell()
         self.notify(self.tr(f"refusal.{message.reason}"), severity="error", timeout=8)
         self._load()
@@ -341,6 +368,45 @@ class HomeScreen(StationScreen):
             self._barcodes,
         )
         self.app.push_screen(screen, lambda _: self._selection_changed())
+
+    def action_sop(self) -> None:
+        """The SOP of the selected task, in force today, in the operator's language."""
+        operation_id = self._selected()
+        if operation_id is None:
+            self.notify(self.tr("task.none_selected"), severity="warning")
+            return
+        self._load_sop(operation_id, then_start=False)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="sop")
+    def _load_sop(self, operation_id: str, then_start: bool) -> None:
+        sop = self._sops.current(operation_id, self.user.language, self.user.user_id)
+        needed = self._sops.needs_acknowledgement(operation_id, self.user) is not None
+        self.post_message(self.SopLoaded(operation_id, sop, needed, then_start))
+
+    def on_home_screen_sop_loaded(self, message: HomeScreen.SopLoaded) -> None:
+        if message.sop is None:
+            self.notify(self.tr("sop.none"), severity="warning")
+            return
+
+        def read(acknowledged: bool | None) -> None:
+            if acknowledged:
+                self._acknowledge(message.operation_id, message.then_start)
+
+        viewer = SopViewerScreen(self.tr, message.sop, message.must_acknowledge)
+        self.app.push_screen(viewer, read)
+
+    @work(thread=True, exit_on_error=False, group="act")
+    def _acknowledge(self, operation_id: str, then_start: bool) -> None:
+        self._sops.acknowledge(operation_id, self.user)
+        if not then_start:
+            self.post_message(self.Notice("sop.acknowledged", {}))
+            return
+        try:
+            task = self._service.start(operation_id, self.user)
+        except Refused as refused:
+            self.post_message(self.RefusedMessage(refused.reason.value))
+            return
+        self.post_message(self.Changed(task, "start"))
 
     def action_sync_issues(self) -> None:
         """Team leads and admins only: the hub's verdicts name people and what they did."""

@@ -96,6 +96,14 @@ class MaterialOverridden(EventPayload, frozen=True):
     qty: float = 0.0
 
 
+class SopAcknowledged(EventPayload, frozen=True):
+    """An operator read this version of the SOP before starting (kiosk/sop.py)."""
+
+    operation_id: str
+    sop_code: str
+    version: int
+
+
 class SerialBound(EventPayload, frozen=True):
     operation_id: str
     sn: str
@@ -134,6 +142,7 @@ EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
     "material.consumed": MaterialConsumed,
     "material.overridden": MaterialOverridden,
     "serial.bound": SerialBound,
+    "sop.acknowledged": SopAcknowledged,
     "exception.raised": ExceptionRaised,
     "exception.acknowledged": ExceptionStep,
     "exception.resolved": ExceptionStep,

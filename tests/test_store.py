@@ -15,6 +15,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel, col, select
 
+from kiosk.sop import SopService
 from kiosk.store.database import MIGRATIONS, SCHEMA_HEAD, open_store, schema_revision
 from kiosk.store.errors import StoreError
 from kiosk.store.models import Event, MaterialLot, Operation, StationMeta, User, WorkCenter
@@ -163,7 +164,8 @@ def test_old_station_file_upgrades_in_place_without_losing_rows(tmp_path: Path) 
         assert meta["station_id"] == "ST-OLD" and len(meta["epoch"]) == 36
     # Their subject is copied out of the payload, so the operation's timer still adds up:
     # 07:05 to 09:05 on the wall clock (no monotonic readings back then).
-    detail = TaskService(store, FakeClock(), ["WC-ASM"]).detail("op1")
+    clock = FakeClock()
+    detail = TaskService(store, clock, ["WC-ASM"], SopService(store, clock)).detail("op1")
     assert detail.task.timer.accumulated == 7200.0
     assert not detail.task.timer.running
     # New events continue the old sequence.

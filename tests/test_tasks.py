@@ -155,7 +155,7 @@ def test_timer_survives_a_restart_and_a_wall_clock_change(
     services.tasks.resume(task.operation_id, operator)
     clock.advance(5)
     # The app restarts: a new service reads the same events.
-    restarted = TaskService(services.store, clock, ["WC-SMT", "WC-ASM"])
+    restarted = TaskService(services.store, clock, ["WC-SMT", "WC-ASM"], services.sops)
     timer = restarted.detail(task.operation_id).task.timer
     assert timer.accumulated == 120
     assert timer.elapsed(clock.monotonic()) == 125
@@ -168,7 +168,8 @@ def test_timer_after_a_reboot_falls_back_to_wall_time(
     services.tasks.start(task.operation_id, operator)
     clock.advance(60)
     clock.reboot("boot-2", downtime=240)  # the operation kept running through the outage
-    timer = TaskService(services.store, clock, ["WC-SMT"]).detail(task.operation_id).task.timer
+    tasks = TaskService(services.store, clock, ["WC-SMT"], services.sops)
+    timer = tasks.detail(task.operation_id).task.timer
     assert timer.elapsed(clock.monotonic()) == 300
     clock.advance(10)
     assert timer.elapsed(clock.monotonic()) == 310

@@ -38,21 +38,35 @@ class PickListTable(DataTable[Text | str]):
             self.show(self._lines)
 
     def show(self, lines: Sequence[PickLine]) -> None:
-        self._lines = tuple(lines)
+        lines = tuple(lines)
+        same_rows = [line.item_code for line in lines] == [line.item_code for line in self._lines]
+        self._lines = lines
+        if same_rows and self.row_count == len(lines):
+            # A scan changes a quantity or two: redraw those cells, not the table.
+            for line in lines:
+                cells = _cells(line)
+                for name in ("loaded", "short"):
+                    if name in self._columns:
+                        self.update_cell(line.item_code, name, cells[name])
+            return
         self.clear()
         for line in lines:
-            cells: dict[str, Text | str] = {
-                "item": line.item_code,
-                "description": line.description,
-                "required": f"{line.qty_required:g} {line.unit}",
-                "loaded": f"{line.qty_loaded:g}",
-                "short": _short(line),
-            }
+            cells = _cells(line)
             self.add_row(*(cells[name] for name in self._columns), key=line.item_code)
 
     def _add_columns(self) -> None:
         for name in self._columns:
             self.add_column(self._tr(f"material.col_{name}"), key=name)
+
+
+def _cells(line: PickLine) -> dict[str, Text | str]:
+    return {
+        "item": line.item_code,
+        "description": line.description,
+        "required": f"{line.qty_required:g} {line.unit}",
+        "loaded": f"{line.qty_loaded:g}",
+        "short": _short(line),
+    }
 
 
 def _short(line: PickLine) -> Text:

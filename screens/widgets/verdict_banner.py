@@ -17,10 +17,8 @@ class VerdictBanner(Vertical):
     VerdictBanner { height: auto; }
     VerdictBanner #verdict {
         width: 100%; height: 5; content-align: center middle;
-        text-style: bold; background: $panel;
+        text-style: bold; background: $panel; color: $text;
     }
-    VerdictBanner.-ok #verdict { background: $success; color: $text; }
-    VerdictBanner.-refused #verdict { background: $error; color: $text; }
     VerdictBanner #why { width: 100%; height: auto; padding: 0 1; }
     VerdictBanner.-narrow #verdict { height: 3; }
     """
@@ -35,11 +33,14 @@ class VerdictBanner(Vertical):
 
     def show(self, result: Verification, hint: str = "") -> None:
         ok = result.verdict is MaterialVerdict.OK
-        self.set_class(ok, "-ok")
-        self.set_class(not ok, "-refused")
+        verdict = self.query_one("#verdict", Static)
+        # An inline colour, not a class: a class change restyles the whole screen, which
+        # took 15 ms a scan (bench/scan_verdict.py).
+        colour = self.app.theme_variables["success" if ok else "error"]
+        verdict.styles.background = colour
         word = self._tr(f"verdict.{result.verdict.value}")
         # Spaced out: a short word stays readable across a cell at 120 columns.
-        self.query_one("#verdict", Static).update(" ".join(word) if word.isascii() else word)
+        verdict.update(" ".join(word) if word.isascii() else word)
         why = self._tr(
             f"verdict.detail.{result.verdict.value}",
             lot=result.lot_no or "-",
