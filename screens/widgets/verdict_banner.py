@@ -19,8 +19,9 @@ class VerdictBanner(Vertical):
         width: 100%; height: 5; content-align: center middle;
         text-style: bold; background: $panel; color: $text;
     }
-    VerdictBanner #why { width: 100%; height: auto; padding: 0 1; }
+    VerdictBanner #why { width: 100%; height: 2; padding: 0 1; }
     VerdictBanner.-narrow #verdict { height: 3; }
+    VerdictBanner.-narrow #why { height: 3; }
     """
 
     def __init__(self, tr: Translator) -> None:
@@ -40,7 +41,8 @@ class VerdictBanner(Vertical):
         verdict.styles.background = colour
         word = self._tr(f"verdict.{result.verdict.value}")
         # Spaced out: a short word stays readable across a cell at 120 columns.
-        verdict.update(" ".join(word) if word.isascii() else word)
+        # Fixed sizes, so a new verdict redraws the banner without laying the screen out.
+        verdict.update(" ".join(word) if word.isascii() else word, layout=False)
         why = self._tr(
             f"verdict.detail.{result.verdict.value}",
             lot=result.lot_no or "-",
@@ -48,7 +50,7 @@ class VerdictBanner(Vertical):
             qty=f"{result.qty:g}",
             detail=result.detail,
         )
-        self.query_one("#why", Static).update(f"{why} {hint}".strip())
+        self.query_one("#why", Static).update(f"{why} {hint}".strip(), layout=False)
 
     def set_narrow(self, narrow: bool) -> None:
         self.set_class(narrow, "-narrow")
