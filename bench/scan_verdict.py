@@ -42,10 +42,12 @@ from sqlmodel import select  # noqa: E402
 from textual.widgets import DataTable  # noqa: E402
 
 from kiosk.app import KioskApp  # noqa: E402
+from kiosk.barcodes.meaning import ScanMeaning  # noqa: E402
 from kiosk.clock import SystemClock  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
 from kiosk.demo_data import DEMO_STATION_ID, DEMO_WORK_CENTERS, seed_demo  # noqa: E402
-from kiosk.material_check import MaterialVerdict  # noqa: E402
+from kiosk.identity import SignedIn  # noqa: E402
+from kiosk.material_check import MaterialVerdict, Verification  # noqa: E402
 from kiosk.services import Services, open_services  # noqa: E402
 from kiosk.store.models import MaterialLot  # noqa: E402
 from kiosk.work import LotStatus  # noqa: E402
@@ -138,8 +140,8 @@ def instrument(services: Services, timings: Timings) -> None:
     """Clock the two moments: verify returned (committed) and the verdict drawn."""
     verify = services.materials.verify
 
-    def timed_verify(*args: Any) -> Any:
-        result = verify(*args)
+    def timed_verify(operation_id: str, scan: ScanMeaning, who: SignedIn) -> Verification:
+        result = verify(operation_id, scan, who)
         timings.committed = time.perf_counter()
         return result
 
@@ -156,7 +158,7 @@ def instrument(services: Services, timings: Timings) -> None:
 
         screen.call_after_refresh(drawn)
 
-    MaterialCheckScreen.on_material_check_screen_verified = drawn_after  # type: ignore[method-assign]
+    MaterialCheckScreen.on_material_check_screen_verified = drawn_after  # type: ignore[method-assign,assignment]
 
 
 def rss_mb() -> float:

@@ -149,6 +149,10 @@ def _seed(config: StationConfig, clock: Clock) -> None:
         assert signed_in.outcome is Outcome.OK and signed_in.user is not None
         who = signed_in.user
         first, second = services.tasks.open_tasks()[:2]
+        # She read the revised assembly SOP before starting, as the terminal asks.
+        for task in (first, second):
+            if services.sops.needs_acknowledgement(task.operation_id, who):
+                services.sops.acknowledge(task.operation_id, who)
         services.tasks.start(first.operation_id, who)
         earlier.ago = 100 * 60
         services.tasks.start(second.operation_id, who)

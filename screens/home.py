@@ -87,9 +87,10 @@ class HomeScreen(StationScreen):
         Binding("f6", "label", "key.label", key_display="F6"),
         Binding("f7", "reprint", "key.reprint", key_display="F7"),
         Binding("f8", "sync_issues", "key.sync_issues", key_display="F8"),
+        # Before F9 and F11: on a handheld's three lines of keys, the way out must show.
+        Binding("f10", "logout", "key.logout", key_display="F10"),
         Binding("f9", "material", "key.material", key_display="F9"),
         Binding("f11", "sop", "key.sop", key_display="F11"),
-        Binding("f10", "logout", "key.logout", key_display="F10"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (_WIDE_FROM, "-wide")]
     DEFAULT_CSS = """

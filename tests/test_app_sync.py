@@ -11,6 +11,7 @@ from kiosk.app import KioskApp
 from kiosk.config import load_config
 from kiosk.demo_data import DEMO_STATION_ID, DEMO_WORK_CENTERS
 from kiosk.services import open_services
+from screens.sop_viewer import SopViewerScreen
 from screens.widgets.station_header import StationHeader
 from tests.conftest import write_config
 from tests.fakes import FakeClock
@@ -41,6 +42,9 @@ async def test_a_new_station_syncs_its_people_and_work_and_reports_back(
             await wait_for(pilot, lambda: app.hub_status is not None and app.hub_status.online)
             home = await sign_in(pilot, app, "E1001")  # a badge the hub sent
             assert "WO-2611-0031" in "\n".join(rows(app))
+            await pilot.press("f2")
+            # Its assembly SOP has a new version: read and acknowledged, the task starts.
+            await wait_for(pilot, lambda: isinstance(app.screen, SopViewerScreen))
             await pilot.press("f2")
             await wait_for(
                 pilot,
