@@ -8,9 +8,11 @@ reason, recorded as its own event. No Textual here: screens call this from worke
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from kiosk.barcodes.scans import MaterialLabel, ScanMeaning, UnknownScan
 from kiosk.clock import Clock
@@ -24,11 +26,65 @@ from kiosk.material_check import (
 )
 from kiosk.roles import Permission
 from kiosk.store.database import Store
-from kiosk.store.models import BomLine, Item, MaterialLoad, MaterialLot, Operation
+from kiosk.store.types import utc_text
 from kiosk.work import OPEN_STATUSES, LotStatus, Refusal, Refused
 
 VERIFIED = "material.verified"
 OVERRIDDEN = "material.overridden"
+
+
+# What a scan is judged against, read on the driver in the scan's own transaction: through
+# the ORM these reads cost more than the commit (bench/scan_verdict.py).
+_OPERATION = "SELECT work_center, status, qty_planned FROM operation WHERE id = ?"
+_PICK_LIST = (
+    "SELECT b.item_code, i.description, i.unit, b.qty_per_unit FROM bom_line b"
+    " JOIN item i ON i.code = b.item_code WHERE b.operation_id = ? ORDER BY b.item_code"
+)
+_LOADS = "SELECT lot_no, item_code, qty FROM material_load WHERE operation_id = ?"
+_LOT = "SELECT item_code, qty, status, expires_on FROM material_lot WHERE lot_no = ?"
+_LOAD = (
+    "INSERT INTO material_load (id, operation_id, lot_no, item_code, qty, loaded_at, user_id)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+@dataclass(frozen=True)
+class _Lot:
+    item_code: str
+    qty: float
+    status: str
+    expires_on: date | None
+
+
+@dataclass
+class _Sheet:
+    """An operation's pick list and what is loaded for it, as read in one transaction."""
+
+    operation_id: str
+    qty_planned: int
+    bom: list[tuple[str, str, str, float]]  # item, description, unit, qty per unit
+    loads: list[tuple[str, str, float]]  # lot, item, qty
+
+    def needs(self, item_code: str) -> bool:
+        return any(line[0] == item_code for line in self.bom)
+
+    def loaded(self, lot_no: str) -> bool:
+        return any(load[0] == lot_no for load in self.loads)
+
+    def pick_list(self) -> tuple[PickLine, ...]:
+        loaded: dict[str, float] = {}
+        for _, item_code, qty in self.loads:
+            loaded[item_code] = loaded.get(item_code, 0.0) + qty
+        return tuple(
+            PickLine(
+                item_code=item_code,
+                description=description,
+                unit=unit,
+                qty_required=per_unit * self.qty_planned,
+                qty_loaded=loaded.get(item_code, 0.0),
+            )
+            for item_code, description, unit, per_unit in self.bom
+        )
 
 
 class MaterialService:
@@ -39,7 +95,7 @@ class MaterialService:
 
     def pick_list(self, operation_id: str) -> tuple[PickLine, ...]:
         with self._store.read() as session:
-            return _pick_list(session, self._operation(session, operation_id))
+            return self._sheet(session, operation_id).pick_list()
 
     def verify(self, operation_id: str, scan: ScanMeaning, who: SignedIn) -> Verification:
         """Judge `scan` for the operation; the verdict and its event commit together, and an
@@ -48,15 +104,15 @@ class MaterialService:
             raise Refused(Refusal.NOT_PERMITTED)
         today = self._clock.now().astimezone().date()
         with self._store.write() as session:
-            operation = self._operation(session, operation_id)
-            verdict, lot_no, item_code, qty, detail = _judge(session, operation, scan, today)
+            sheet = self._sheet(session, operation_id)
+            verdict, lot_no, item_code, qty, detail = _judge(session, sheet, scan, today)
             if verdict is MaterialVerdict.OK:
-                _load(session, operation.id, lot_no, item_code, qty, who, self._clock)
+                self._load(session, sheet, lot_no, item_code, qty, who)
             event = self._store.outbox.append(
                 session,
                 VERIFIED,
                 {
-                    "operation_id": operation.id,
+                    "operation_id": operation_id,
                     "lot_no": lot_no,
                     "item_code": item_code,
                     "qty": qty,
@@ -65,17 +121,17 @@ class MaterialService:
                     "session_id": who.session_id,
                 },
                 who.user_id,
-                subject_id=operation.id,
+                subject_id=operation_id,
             )
             return Verification(
                 verdict,
-                operation.id,
+                operation_id,
                 lot_no,
                 item_code,
                 qty,
                 detail,
                 event.id,
-                _pick_list(session, operation),
+                sheet.pick_list(),
             )
 
     def override(
@@ -87,23 +143,15 @@ class MaterialService:
         if not refused.overridable:
             raise Refused(Refusal.NOT_OVERRIDABLE)
         with self._store.write() as session:
-            operation = self._operation(session, refused.operation_id)
-            if _loaded(session, operation.id, refused.lot_no):
+            sheet = self._sheet(session, refused.operation_id)
+            if sheet.loaded(refused.lot_no):
                 raise Refused(Refusal.NOT_OVERRIDABLE)  # a second override of the same scan
-            _load(
-                session,
-                operation.id,
-                refused.lot_no,
-                refused.item_code,
-                refused.qty,
-                who,
-                self._clock,
-            )
+            self._load(session, sheet, refused.lot_no, refused.item_code, refused.qty, who)
             event = self._store.outbox.append(
                 session,
                 OVERRIDDEN,
                 {
-                    "operation_id": operation.id,
+                    "operation_id": refused.operation_id,
                     "lot_no": refused.lot_no,
                     "item_code": refused.item_code,
                     "qty": refused.qty,
@@ -114,32 +162,56 @@ class MaterialService:
                     "session_id": who.session_id,
                 },
                 who.user_id,
-                subject_id=operation.id,
+                subject_id=refused.operation_id,
             )
             return Verification(
                 MaterialVerdict.OK,
-                operation.id,
+                refused.operation_id,
                 refused.lot_no,
                 refused.item_code,
                 refused.qty,
                 reason.value,
                 event.id,
-                _pick_list(session, operation),
+                sheet.pick_list(),
             )
 
-    def _operation(self, session: Session, operation_id: str) -> Operation:
-        operation = session.get(Operation, operation_id)
-        if operation is None:
+    def _sheet(self, session: Session, operation_id: str) -> _Sheet:
+        found = _rows(session, _OPERATION, operation_id)
+        if not found:
             raise Refused(Refusal.UNKNOWN_OPERATION)
-        if operation.work_center not in self._work_centers:
+        work_center, status, qty_planned = found[0]
+        if work_center not in self._work_centers:
             raise Refused(Refusal.NOT_AT_THIS_STATION)
-        if operation.status not in OPEN_STATUSES:
+        if status not in OPEN_STATUSES:
             raise Refused(Refusal.CLOSED)
-        return operation
+        return _Sheet(
+            operation_id,
+            int(qty_planned),
+            [tuple(row) for row in _rows(session, _PICK_LIST, operation_id)],
+            [tuple(row) for row in _rows(session, _LOADS, operation_id)],
+        )
+
+    def _load(
+        self,
+        session: Session,
+        sheet: _Sheet,
+        lot_no: str,
+        item_code: str,
+        qty: float,
+        who: SignedIn,
+    ) -> None:
+        row = (new_id(), sheet.operation_id, lot_no, item_code, qty)
+        stamp = utc_text(self._clock.now())
+        session.connection().exec_driver_sql(_LOAD, (*row, stamp, who.user_id))
+        sheet.loads.append((lot_no, item_code, qty))
+
+
+def _rows(session: Session, sql: str, *params: Any) -> list[Any]:
+    return list(session.connection().exec_driver_sql(sql, params).all())
 
 
 def _judge(
-    session: Session, operation: Operation, scan: ScanMeaning, today: date
+    session: Session, sheet: _Sheet, scan: ScanMeaning, today: date
 ) -> tuple[MaterialVerdict, str, str, float, str]:
     """(verdict, lot number, item code, quantity, detail), checked in the order an
     operator can act on: a label before its lot, the part before the lot's state."""
@@ -148,84 +220,27 @@ def _judge(
         return MaterialVerdict.BAD_LABEL, "", "", 0.0, reason
     if not scan.lot:
         return MaterialVerdict.BAD_LABEL, "", scan.part or "", 0.0, "the label carries no lot"
-    lot = session.exec(select(MaterialLot).where(MaterialLot.lot_no == scan.lot)).first()
+    found = _rows(session, _LOT, scan.lot)
     label_qty = float(scan.qty) if scan.qty is not None else None
-    if lot is None:
-        qty = label_qty or 0.0
-        return MaterialVerdict.UNKNOWN_LOT, scan.lot, scan.part or "", qty, ""
+    if not found:
+        return MaterialVerdict.UNKNOWN_LOT, scan.lot, scan.part or "", label_qty or 0.0, ""
+    item_code, lot_qty, status, expires_on = found[0]
+    lot = _Lot(
+        item_code, float(lot_qty), status, date.fromisoformat(expires_on) if expires_on else None
+    )
     qty = label_qty if label_qty is not None else lot.qty
-    found = (scan.lot, lot.item_code, qty)
+    named = (scan.lot, lot.item_code, qty)
     if scan.part and scan.part != lot.item_code:
-        return MaterialVerdict.WRONG_PART, *found, scan.part
-    needed = {line.item_code for line in _bom(session, operation.id)}
-    if lot.item_code not in needed:
-        return MaterialVerdict.NOT_IN_BOM, *found, ""
+        return MaterialVerdict.WRONG_PART, *named, scan.part
+    if not sheet.needs(lot.item_code):
+        return MaterialVerdict.NOT_IN_BOM, *named, ""
     if lot.status == LotStatus.ON_HOLD:
-        return MaterialVerdict.LOT_ON_HOLD, *found, ""
+        return MaterialVerdict.LOT_ON_HOLD, *named, ""
     expiry = min(filter(None, (lot.expires_on, scan.expiry)), default=None)
     if expiry is not None and expiry < today:
-        return MaterialVerdict.EXPIRED, *found, expiry.isoformat()
-    if _loaded(session, operation.id, scan.lot):
-        return MaterialVerdict.ALREADY_LOADED, *found, ""
+        return MaterialVerdict.EXPIRED, *named, expiry.isoformat()
+    if sheet.loaded(scan.lot):
+        return MaterialVerdict.ALREADY_LOADED, *named, ""
     if lot.status == LotStatus.CONSUMED or qty <= 0:
-        return MaterialVerdict.LOT_EMPTY, *found, ""
-    return MaterialVerdict.OK, *found, ""
-
-
-def _bom(session: Session, operation_id: str) -> Sequence[BomLine]:
-    return session.exec(select(BomLine).where(BomLine.operation_id == operation_id)).all()
-
-
-def _loaded(session: Session, operation_id: str, lot_no: str) -> bool:
-    found = session.exec(
-        select(MaterialLoad.id).where(
-            MaterialLoad.operation_id == operation_id, MaterialLoad.lot_no == lot_no
-        )
-    ).first()
-    return found is not None
-
-
-def _load(
-    session: Session,
-    operation_id: str,
-    lot_no: str,
-    item_code: str,
-    qty: float,
-    who: SignedIn,
-    clock: Clock,
-) -> None:
-    session.add(
-        MaterialLoad(
-            id=new_id(),
-            operation_id=operation_id,
-            lot_no=lot_no,
-            item_code=item_code,
-            qty=qty,
-            loaded_at=clock.now(),
-            user_id=who.user_id,
-        )
-    )
-
-
-def _pick_list(session: Session, operation: Operation) -> tuple[PickLine, ...]:
-    rows = session.exec(
-        select(BomLine, Item)
-        .join(Item, col(BomLine.item_code) == Item.code)
-        .where(BomLine.operation_id == operation.id)
-        .order_by(col(BomLine.item_code))
-    ).all()
-    loaded: dict[str, float] = {}
-    for load in session.exec(
-        select(MaterialLoad).where(MaterialLoad.operation_id == operation.id)
-    ).all():
-        loaded[load.item_code] = loaded.get(load.item_code, 0.0) + load.qty
-    return tuple(
-        PickLine(
-            item_code=line.item_code,
-            description=item.description,
-            unit=item.unit,
-            qty_required=line.qty_per_unit * operation.qty_planned,
-            qty_loaded=loaded.get(line.item_code, 0.0),
-        )
-        for line, item in rows
-    )
+        return MaterialVerdict.LOT_EMPTY, *named, ""
+    return MaterialVerdict.OK, *named, ""
