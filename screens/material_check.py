@@ -154,8 +154,10 @@ class MaterialCheckScreen(StationScreen):
 
     def on_scan_arrived(self, message: ScanArrived) -> None:
         meaning = interpret(message.scan.text, message.scan.symbology, self._barcodes)
-        if message.device == BADGE_READER or isinstance(meaning, BadgeScan):
+        if message.device == BADGE_READER:
             self._badge_for_override(message.scan.text.strip())
+        elif isinstance(meaning, BadgeScan):  # a badge's barcode, read by the scanner
+            self._badge_for_override(meaning.badge)
         elif isinstance(meaning, CommandScan):
             self.notify(self.tr("scan.command_not_here"), severity="warning")
         else:
