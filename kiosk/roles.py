@@ -19,14 +19,22 @@ class Permission(StrEnum):
     CLOSE_TERMINAL = "close_terminal"
     VIEW_SYNC_ISSUES = "view_sync_issues"
     OVERRIDE_MATERIAL = "override_material"
+    HANDLE_MATERIAL = "handle_material"  # pick, deliver, receive finished goods
+    APPROVE_OVER_REPORT = "approve_over_report"  # report beyond the planned quantity
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.OPERATOR: frozenset({Permission.RUN_OPERATION}),
-    Role.MATERIAL_HANDLER: frozenset(),
+    Role.MATERIAL_HANDLER: frozenset({Permission.HANDLE_MATERIAL}),
     Role.QC_INSPECTOR: frozenset(),
     Role.TEAM_LEAD: frozenset(
-        {Permission.RUN_OPERATION, Permission.VIEW_SYNC_ISSUES, Permission.OVERRIDE_MATERIAL}
+        {
+            Permission.RUN_OPERATION,
+            Permission.VIEW_SYNC_ISSUES,
+            Permission.OVERRIDE_MATERIAL,
+            Permission.HANDLE_MATERIAL,
+            Permission.APPROVE_OVER_REPORT,
+        }
     ),
     Role.MAINTENANCE: frozenset(),
     Role.ADMIN: frozenset({Permission.CLOSE_TERMINAL, Permission.VIEW_SYNC_ISSUES}),

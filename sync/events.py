@@ -60,11 +60,16 @@ class LabelFailed(EventPayload, frozen=True):
 
 
 class OperationReported(EventPayload, frozen=True):
+    """Good and scrap counted at the station (kiosk/reporting.py); `final` closes it."""
+
     operation_id: str
     good: Annotated[int, Meta(ge=0)]
     scrap: Annotated[int, Meta(ge=0)]
     scrap_reason: str | None = None
     final: bool = False
+    labour_seconds: Annotated[float, Meta(ge=0)] = 0.0
+    approved_by: str | None = None  # a team lead, for a report beyond the planned quantity
+    report_id: str = ""
 
 
 class MaterialConsumed(EventPayload, frozen=True):
@@ -107,6 +112,37 @@ class SopAcknowledged(EventPayload, frozen=True):
 class SerialBound(EventPayload, frozen=True):
     operation_id: str
     sn: str
+    work_order: str = ""
+    equipment: str = ""
+
+
+class MaterialPicked(EventPayload, frozen=True):
+    """A lot picked for a work order by the material handler."""
+
+    work_order_id: str
+    work_order: str
+    lot_no: str
+    item_code: str
+    qty: Annotated[float, Meta(gt=0)]
+
+
+class MaterialDelivered(EventPayload, frozen=True):
+    """A picked lot handed over at the work center that will use it."""
+
+    work_order_id: str
+    work_order: str
+    lot_no: str
+    item_code: str
+    work_center: str
+
+
+class GoodsReceived(EventPayload, frozen=True):
+    """A box of finished goods received into stock by its label."""
+
+    item_code: str
+    lot_no: str
+    qty: Annotated[int, Meta(ge=0)]
+    serials: list[str] = []
 
 
 class ExceptionRaised(EventPayload, frozen=True):
@@ -141,6 +177,9 @@ EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
     "material.verified": MaterialVerified,
     "material.consumed": MaterialConsumed,
     "material.overridden": MaterialOverridden,
+    "material.picked": MaterialPicked,
+    "material.delivered": MaterialDelivered,
+    "goods.received": GoodsReceived,
     "serial.bound": SerialBound,
     "sop.acknowledged": SopAcknowledged,
     "exception.raised": ExceptionRaised,

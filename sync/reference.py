@@ -57,6 +57,8 @@ class OperationRecord(_Record):
     work_center: str
     qty_planned: int
     sop_code: str | None = None
+    binds_serials: bool = False
+    needs_previous_op: bool = False
 
 
 class BomLineRecord(_Record):
@@ -102,6 +104,15 @@ class InspectionPlanRecord(_Record):
     characteristics: list[dict[str, Any]] = Field(default_factory=list)
 
 
+class ReasonCodeRecord(_Record):
+    """One entry of the plant's lists of reasons, e.g. kind "scrap": why units were scrapped."""
+
+    kind: str
+    code: str
+    name_zh: str
+    name_en: str
+
+
 RECORD_TYPES: dict[str, type[_Record]] = {
     "work_center": WorkCenterRecord,
     "item": ItemRecord,
@@ -113,5 +124,6 @@ RECORD_TYPES: dict[str, type[_Record]] = {
     "sop": SopRecord,
     "equipment": EquipmentRecord,
     "inspection_plan": InspectionPlanRecord,
+    "reason_code": ReasonCodeRecord,
 }
 ENTITY_ORDER: tuple[str, ...] = tuple(RECORD_TYPES)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import Column, Index, String, Text, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 from kiosk.roles import Role
@@ -67,6 +67,10 @@ class Operation(SQLModel, table=True):
     qty_scrap: int = 0
     status: OperationStatus = Field(default=OperationStatus.PENDING, sa_type=String(20))
     sop_code: str | None = None
+    # Routing: each unit's serial number is bound here; and must have been bound at the
+    # previous serial-binding operation of the work order first.
+    binds_serials: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    needs_previous_op: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class BomLine(SQLModel, table=True):
@@ -100,6 +104,72 @@ class MaterialLoad(SQLModel, table=True):
     qty: float
     loaded_at: datetime = Field(sa_type=UTCDateTime)
     user_id: str | None = None
+
+
+class SerialUnit(SQLModel, table=True):
+    """A unit (by its serial number) that went through an operation here."""
+
+    __tablename__ = "serial_unit"
+    __table_args__ = (UniqueConstraint("sn", "operation_id"),)
+    id: str = Field(primary_key=True)
+    sn: str = Field(index=True)
+    operation_id: str = Field(foreign_key="operation.id", index=True)
+    work_order_id: str = Field(foreign_key="work_order.id")
+    # The station's equipment at the time, codes joined by ", ".
+    equipment: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    bound_at: datetime = Field(sa_type=UTCDateTime)
+    user_id: str | None = None
+    # The report that counted this unit; None until one does.
+    report_id: str | None = None
+
+
+class WorkReport(SQLModel, table=True):
+    """Good and scrap reported on an operation; the operation's quantities sum these."""
+
+    __tablename__ = "work_report"
+    id: str = Field(primary_key=True)
+    operation_id: str = Field(foreign_key="operation.id", index=True)
+    good: int
+    scrap: int
+    scrap_reason: str | None = None
+    final: bool
+    labour_seconds: float
+    reported_at: datetime = Field(sa_type=UTCDateTime)
+    user_id: str | None = None
+    approved_by: str | None = None  # the team lead who let it go beyond the plan
+
+
+class MaterialPick(SQLModel, table=True):
+    """A lot the material handler picked for a work order, and where it was delivered."""
+
+    __tablename__ = "material_pick"
+    __table_args__ = (UniqueConstraint("work_order_id", "lot_no"),)
+    id: str = Field(primary_key=True)
+    work_order_id: str = Field(foreign_key="work_order.id", index=True)
+    lot_no: str = Field(index=True)
+    item_code: str
+    qty: float
+    picked_at: datetime = Field(sa_type=UTCDateTime)
+    picked_by: str | None = None
+    delivered_to: str | None = None  # work center
+    delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    delivered_by: str | None = None
+
+
+class GoodsReceipt(SQLModel, table=True):
+    """A box of finished goods received into stock by scanning its label."""
+
+    __tablename__ = "goods_receipt"
+    __table_args__ = (UniqueConstraint("item_code", "lot_no"),)
+    id: str = Field(primary_key=True)
+    item_code: str
+    lot_no: str
+    qty: int
+    serials: str = Field(
+        default="", sa_column=Column(Text, nullable=False, server_default="")
+    )  # joined by " "
+    received_at: datetime = Field(sa_type=UTCDateTime)
+    received_by: str | None = None
 
 
 class SopDocument(SQLModel, table=True):
