@@ -58,6 +58,7 @@ TARGET_COMMITTED_P99_MS = 5.0
 TARGET_SCREEN_P99_MS = 25.0
 TARGET_GROWTH_MB = 20.0
 WARMUP_SCANS = 200
+PROGRESS_EVERY = 1000  # scans per progress line
 # Far above any plausible latency: a verdict not drawn by then is lost, and the run failed.
 VERDICT_TIMEOUT_SECONDS = 5.0
 GS = b"\x1d"
@@ -161,6 +162,16 @@ def instrument(services: Services, timings: Timings) -> None:
     MaterialCheckScreen.on_material_check_screen_verified = drawn_after  # type: ignore[method-assign,assignment]
 
 
+def progress(done: int, committed: list[float], drawn: list[float]) -> None:
+    """One block's figures as the run goes: a trend (the store growing) shows here."""
+    print(
+        f"  timed scans {done:,}: committed p50 {percentile(committed, 50):.2f} "
+        f"p99 {percentile(committed, 99):.2f} ms, on screen p50 {percentile(drawn, 50):.2f} "
+        f"p99 {percentile(drawn, 99):.2f} ms",
+        flush=True,
+    )
+
+
 def rss_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -259,9 +270,21 @@ def main(argv: list[str] | None = None) -> int:
                     commit_s, drawn_s, _ = await scan(kinds[n % len(kinds)][0])
                     committed.append(commit_s * 1000)
                     drawn.append(drawn_s * 1000)
+                    if (n + 1) % PROGRESS_EVERY == 0:
+                        block = slice(n + 1 - PROGRESS_EVERY, n + 1)
+                        progress(n + 1, sorted(committed[block]), sorted(drawn[block]))
                 memory.append(rss_mb())
+                block_start = time.perf_counter()
                 for n in range(args.memory_scans):
                     await scan(kinds[n % len(kinds)][0])
+                    if (n + 1) % (10 * PROGRESS_EVERY) == 0:
+                        per_scan = (time.perf_counter() - block_start) / (10 * PROGRESS_EVERY)
+                        print(
+                            f"  memory scans {n + 1:,}: {rss_mb():.1f} MB, "
+                            f"{per_scan * 1000:.1f} ms a scan since the last line",
+                            flush=True,
+                        )
+                        block_start = time.perf_counter()
                 memory.append(rss_mb())
 
             try:

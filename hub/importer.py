@@ -1,11 +1,17 @@
 """Importing reference data from the ERP hand-off: JSON or CSV files in, hub records out.
 
 A JSON document is an object whose sections are all optional: work_centers, items, users,
-work_orders (each with its operations, each operation with its bom), lots, sops, equipment
-and inspection_plans. A CSV file holds one entity, named by the caller or by the file stem:
-work_centers, items, users, work_orders, operations, bom, lots, sops or equipment
-(inspection plans carry free-form characteristics, so they come as JSON only). A CSV file
-needs a header row, may start with a UTF-8 BOM, and an empty cell means the field's default.
+work_orders (each with its operations, each operation with its bom), lots, sops, equipment,
+inspection_plans and reason_codes. A CSV file holds one entity, named by the caller or by the
+file stem: work_centers, items, users, work_orders, operations, bom, lots, sops, equipment or
+reason_codes (inspection plans carry free-form characteristics, so they come as JSON only). A
+CSV file needs a header row, may start with a UTF-8 BOM, and an empty cell means the field's
+default; a true/false cell may also say 1/0 or yes/no, in any case.
+
+An operation's routing flags: binds_serials (units' serial numbers are bound to it) and
+needs_previous_op (a serial must have been through an earlier operation first, so some
+operation with a lower seq in the same routing must bind serials). A reason code is a kind
+(one of REASON_KINDS), a code unique within its kind, and its Chinese and English names.
 
 Record keys and ids come from natural keys, so importing again updates the same records. A
 routing the import gives replaces the work order's operations (the ones left out are
@@ -61,6 +67,7 @@ from sync.reference import (
     ItemRecord,
     LotRecord,
     OperationRecord,
+    ReasonCodeRecord,
     SopRecord,
     UserRecord,
     WorkCenterRecord,
@@ -68,6 +75,8 @@ from sync.reference import (
 )
 
 MAX_PROBLEMS = 50
+# The lists of reasons a plant keeps; later flows add theirs here.
+REASON_KINDS: tuple[str, ...] = ("scrap",)
 _NAMESPACE = uuid.UUID("78e05974-be23-4dc9-80ae-9b6fd424f76f")
 _CHUNK = 1000  # records per write_records call
 _REPORT_EVERY = 500  # rows between progress reports
@@ -179,6 +188,8 @@ class _OperationFields(_In):
     work_center: Code
     qty_planned: Positive | None = None  # None: the work order's
     sop_code: Code | None = None
+    binds_serials: bool = False
+    needs_previous_op: bool = False
 
 
 class OperationIn(_OperationFields):
@@ -236,6 +247,13 @@ class InspectionPlanIn(_In):
     characteristics: list[dict[str, Any]] = Field(default_factory=list)
 
 
+class ReasonCodeIn(_In):
+    kind: Annotated[str, _Stripped, _one_of(REASON_KINDS)]
+    code: Code
+    name_zh: Name
+    name_en: Name
+
+
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -259,6 +277,7 @@ class ImportDocument:
     sops: tuple[Row[SopIn], ...] = ()
     equipment: tuple[Row[EquipmentIn], ...] = ()
     inspection_plans: tuple[Row[InspectionPlanIn], ...] = ()
+    reason_codes: tuple[Row[ReasonCodeIn], ...] = ()
     # Work orders whose routing, and (work order, seq) whose BOM, the import replaces.
     routings_given: frozenset[str] = field(default_factory=frozenset)
     boms_given: frozenset[tuple[str, int]] = field(default_factory=frozenset)
@@ -276,6 +295,7 @@ class ImportDocument:
             self.sops,
             self.equipment,
             self.inspection_plans,
+            self.reason_codes,
         )
         return sum(len(rows) for rows in sections)
 
@@ -298,6 +318,7 @@ _JSON_SECTIONS: dict[str, type[BaseModel]] = {
     "sops": SopIn,
     "equipment": EquipmentIn,
     "inspection_plans": InspectionPlanIn,
+    "reason_codes": ReasonCodeIn,
 }
 
 # CSV entity -> (ImportDocument field, row model)
@@ -311,6 +332,7 @@ _CSV_ENTITIES: dict[str, tuple[str, type[BaseModel]]] = {
     "lots": ("lots", LotIn),
     "sops": ("sops", SopIn),
     "equipment": ("equipment", EquipmentIn),
+    "reason_codes": ("reason_codes", ReasonCodeIn),
 }
 
 
@@ -475,6 +497,7 @@ def _validate_rows(
 def _document(fields: dict[str, Any], problems: list[str]) -> ImportDocument:
     document = ImportDocument(**fields)
     problems += _duplicates(document)
+    problems += _routing_problems(document.operations)
     if problems:
         raise ImportProblems(problems)
     return document
@@ -507,7 +530,29 @@ def _duplicates(doc: ImportDocument) -> list[str]:
         ),
         *_repeats(doc.equipment, lambda v: v.code, lambda v: f"equipment '{v.code}'"),
         *_repeats(doc.inspection_plans, lambda v: v.code, lambda v: f"inspection plan '{v.code}'"),
+        *_repeats(
+            doc.reason_codes,
+            lambda v: (v.kind, v.code),
+            lambda v: f"{v.kind} reason '{v.code}'",
+        ),
     ]
+
+
+def _routing_problems(operations: Sequence[Row[OperationIn]]) -> list[str]:
+    """Operations that need a previous one for a serial where no earlier one binds serials.
+
+    Whole routings only: every work order with an operation here has its routing replaced.
+    """
+    problems = []
+    for number, rows in _group(operations, lambda v: v.work_order).items():
+        binding = [row.value.seq for row in rows if row.value.binds_serials]
+        problems += [
+            f"{row.where}: key 'needs_previous_op': no operation before {row.value.seq} "
+            f"of work order '{number}' binds serials"
+            for row in rows
+            if row.value.needs_previous_op and not any(seq < row.value.seq for seq in binding)
+        ]
+    return problems
 
 
 def _repeats(
@@ -736,6 +781,10 @@ def _plan(conn: Connection, doc: ImportDocument, pins: _Pins) -> list[_Unit]:
         )
         for v in _values(doc.inspection_plans)
     ]
+    units += [
+        _one("reason_code", f"{v.kind}:{v.code}", (), ReasonCodeRecord(**v.model_dump()))
+        for v in _values(doc.reason_codes)
+    ]
     if problems:
         raise ImportProblems(problems)
     return units
@@ -873,6 +922,8 @@ def _operation(op: OperationIn, header: dict[str, Any]) -> dict[str, Any]:
         work_center=op.work_center,
         qty_planned=op.qty_planned if op.qty_planned is not None else header["qty_planned"],
         sop_code=op.sop_code,
+        binds_serials=op.binds_serials,
+        needs_previous_op=op.needs_previous_op,
     )
     return data.model_dump(mode="json")
 

@@ -24,7 +24,7 @@ from kiosk.device_names import KEYBOARD
 from kiosk.i18n import Translator
 from kiosk.identity import LoginResult, LogoutReason, Outcome, SignedIn
 from kiosk.idle import IdleWatch
-from kiosk.roles import Permission
+from kiosk.roles import Permission, Role
 from kiosk.store.errors import StoreError
 from screens.base import StationScreen, report_worker_failure
 from screens.login import LoginScreen, describe_refusal
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from devices.serial_reader import SerialReader
     from kiosk.services import Services
     from screens.home import HomeScreen
+    from screens.material_handler import MaterialHandlerScreen
 
 CSS = Path(__file__).resolve().parent.parent / "screens" / "kiosk.tcss"
 GS = "\x1d"
@@ -270,6 +271,9 @@ class KioskApp(App[None]):
             return
         self.user = message.user
         self._idle = IdleWatch(self.clock, self.config.station.idle_logout_seconds)
+        if message.user.role == Role.MATERIAL_HANDLER:
+            self._push_handler_home(message.user)
+            return
         from screens.home import HomeScreen
 
         tr = Translator(message.user.language)
@@ -279,17 +283,28 @@ class KioskApp(App[None]):
                 self._station_label,
                 self.clock,
                 message.user,
-                self.services.tasks,
-                self.services.printing,
+                self.services,
                 self.config.barcodes,
-                sync_issues=self.services.sync_issues,
-                materials=self.services.materials,
-                authorize=self.services.auth.authorize,
-                sops=self.services.sops,
             )
         )
 
     def on_home_screen_logout_requested(self, message: HomeScreen.LogoutRequested) -> None:
+        self._sign_out(message.user, LogoutReason.MANUAL)
+
+    def _push_handler_home(self, user: SignedIn) -> None:
+        """A material handler's day is picking and receiving, not the tasks of the line."""
+        from screens.material_handler import MaterialHandlerScreen
+
+        assert self.services is not None  # a sign-in needs the auth service
+        tr = Translator(user.language)
+        handling, barcodes = self.services.handling, self.config.barcodes
+        self.push_screen(
+            MaterialHandlerScreen(tr, self._station_label, self.clock, user, handling, barcodes)
+        )
+
+    def on_material_handler_screen_logout_requested(
+        self, message: MaterialHandlerScreen.LogoutRequested
+    ) -> None:
         self._sign_out(message.user, LogoutReason.MANUAL)
 
     def check_idle_logout(self) -> None:

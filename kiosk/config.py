@@ -98,6 +98,13 @@ class DevicesSection(_Section, frozen=True):
     printer: PrinterDevice = msgspec.field(default_factory=PrinterDevice)
 
 
+class LabelsSection(_Section, frozen=True):
+    """Labels printed when good units are reported, by the work center of the operation."""
+
+    product_labels_at: list[str] = msgspec.field(default_factory=list)  # one per SN
+    box_labels_at: list[str] = msgspec.field(default_factory=list)  # one per report
+
+
 class StationConfig(_Section, frozen=True):
     station: StationSection
     database: DatabaseSection
@@ -105,6 +112,7 @@ class StationConfig(_Section, frozen=True):
     security: SecuritySection = msgspec.field(default_factory=SecuritySection)
     devices: DevicesSection = msgspec.field(default_factory=DevicesSection)
     barcodes: BarcodeSection = msgspec.field(default_factory=BarcodeSection)
+    labels: LabelsSection = msgspec.field(default_factory=LabelsSection)
     source: Path | None = None  # the file it was read from; not a key of kiosk.toml
 
 
@@ -136,7 +144,22 @@ def load_config(path: Path) -> StationConfig:
     barcode_problem = check_section(config.barcodes)
     if barcode_problem:
         raise ConfigError(_one_problem(path, f"[barcodes] {barcode_problem}")) from None
+    labels_problem = _labels_problem(config)
+    if labels_problem:
+        raise ConfigError(_one_problem(path, labels_problem)) from None
     return _beside(config, path)
+
+
+def _labels_problem(config: StationConfig) -> str:
+    served = config.station.work_centers
+    for key in ("product_labels_at", "box_labels_at"):
+        unknown = [wc for wc in getattr(config.labels, key) if wc not in served]
+        if unknown:
+            return (
+                f"[labels] {key}: {', '.join(unknown)} is not one of this station's "
+                f"work centers ({', '.join(served)})"
+            )
+    return ""
 
 
 def _hub_problem(hub: HubSection) -> str:

@@ -47,6 +47,11 @@ badge_format = "text"
 [devices.printer]
 kind = "zpl_tcp"
 target = "127.0.0.1:{printer_port}"
+
+# Final assembly prints a product label per unit reported, and a box label per report.
+[labels]
+product_labels_at = ["WC-ASM"]
+box_labels_at = ["WC-ASM"]
 """
 
 

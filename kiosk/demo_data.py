@@ -7,13 +7,17 @@ routings and BOMs, material lots, SOPs) is written in one transaction, with ids 
 overdue work, an expired lot and a freshly released SOP version.
 
 Reference data is not something that happened at the station, so no events are written.
+The one piece of history seeded is the finished SMT work of the most overdue gateway order
+(its lots loaded, its boards' serial numbers bound), so that final assembly has units to
+take over and traceability has something to show.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from sqlmodel import SQLModel, select
@@ -24,8 +28,11 @@ from kiosk.store.database import Store
 from kiosk.store.models import (
     BomLine,
     Item,
+    MaterialLoad,
     MaterialLot,
     Operation,
+    ReferenceRecord,
+    SerialUnit,
     SopDocument,
     User,
     WorkCenter,
@@ -125,6 +132,8 @@ class _Step(NamedTuple):
     work_center: str
     sop_code: str | None
     bom: tuple[tuple[str, float], ...]
+    # "bind": each unit's SN is bound here; "after": too, once bound at the previous one.
+    serials: str = ""
 
 
 _ROUTINGS: dict[str, tuple[_Step, ...]] = {
@@ -161,13 +170,14 @@ _ROUTINGS: dict[str, tuple[_Step, ...]] = {
                 ("SP-SAC305", 0.9),
             ),
         ),
-        _Step(20, "Reflow & AOI 回流焊/AOI", "WC-SMT", "SOP-SMT-002", ()),
+        _Step(20, "Reflow & AOI 回流焊/AOI", "WC-SMT", "SOP-SMT-002", (), "bind"),
         _Step(
             30,
             "Final assembly 整机装配",
             "WC-ASM",
             "SOP-ASM-001",
             (("ENC-GW310", 1), ("SCR-M3X8", 8), ("TIM-PAD-20", 1)),
+            "after",
         ),
         _Step(
             40,
@@ -184,6 +194,7 @@ _ROUTINGS: dict[str, tuple[_Step, ...]] = {
             "WC-ASM",
             "SOP-ASM-002",
             (("FG-MC200", 1), ("ENC-CB200", 1), ("SCR-M3X8", 8), ("TIM-PAD-20", 2)),
+            "bind",
         ),
         _Step(
             20,
@@ -230,6 +241,29 @@ _ORDERS = (
     _Order(49, "FG-GW310", 100, 5, 5, WorkOrderStatus.CANCELLED),
     _Order(28, "FG-MC200", 400, 5, -5, WorkOrderStatus.CLOSED, ops_done=3, scrap=6),
 )
+
+
+# The plant's scrap reasons: code, Chinese, English.
+_SCRAP_REASONS = (
+    ("SOLDER", "焊接不良", "Solder defect"),
+    ("COMPONENT", "元件损坏", "Damaged component"),
+    ("COSMETIC", "外观不良", "Cosmetic defect"),
+    ("TEST_FAIL", "测试不通过", "Failed test"),
+    ("HANDLING", "搬运损坏", "Damaged in handling"),
+)
+
+# Equipment at the work centers: code, name, work center, kind.
+_EQUIPMENT = (
+    ("SMT1-PNP", "贴片机 Yamaha YSM20R", "WC-SMT", "pick_and_place"),
+    ("SMT1-REFLOW", "回流焊炉 Heller 1809 MK5", "WC-SMT", "reflow_oven"),
+    ("ASM1-SCREW", "电批工作台 Screwdriver station", "WC-ASM", "screwdriver"),
+    ("TST1-FCT", "功能测试台 FCT rack", "WC-TEST", "tester"),
+)
+
+# The finished SMT work seeded as history: this order's boards, and the lots its
+# placement used (by lot serial).
+_HISTORY_ORDER = 31
+_HISTORY_LOTS = (44, 38, 40, 41, 47, 55)
 
 
 class _Lot(NamedTuple):
@@ -649,6 +683,8 @@ def _work_orders(today: date) -> tuple[list[WorkOrder], list[Operation], list[Bo
                 work_center=step.work_center,
                 qty_planned=order.qty,
                 sop_code=step.sop_code,
+                binds_serials=bool(step.serials),
+                needs_previous_op=step.serials == "after",
             )
             if order.status == WorkOrderStatus.CANCELLED:
                 operation.status = OperationStatus.CANCELLED
@@ -721,6 +757,11 @@ def seed_demo(store: Store, today: date) -> None:
         list(bom_lines),
         list(_lots(today)),
         list(_sops(today)),
+        [
+            ReferenceRecord(entity=r.entity, key=r.key, data=json.dumps(r.data, ensure_ascii=False))
+            for r in _lists()
+        ],
+        _history(today, orders, operations),
     )
     with store.write() as session:
         if session.exec(select(WorkCenter).limit(1)).first() is not None:
@@ -730,6 +771,69 @@ def seed_demo(store: Store, today: date) -> None:
         for group in groups:
             session.add_all(group)
             session.flush()
+
+
+def _lists() -> list[DemoRecord]:
+    """Reference data the station keeps as plain records: reason codes, equipment."""
+    records = [
+        DemoRecord(
+            "reason_code",
+            f"scrap:{code}",
+            (),
+            {"kind": "scrap", "code": code, "name_zh": zh, "name_en": en},
+        )
+        for code, zh, en in _SCRAP_REASONS
+    ]
+    records += [
+        DemoRecord(
+            "equipment",
+            code,
+            (center,),
+            {"code": code, "name": name, "work_center": center, "kind": kind},
+        )
+        for code, name, center, kind in _EQUIPMENT
+    ]
+    return records
+
+
+def _history(today: date, orders: list[WorkOrder], operations: list[Operation]) -> list[SQLModel]:
+    """The SMT work of one overdue order, done yesterday: lots loaded, boards bound."""
+    key = f"wo/{_HISTORY_ORDER}"
+    order = next(o for o in orders if o.id == _id(key))
+    placement, reflow = [op for op in operations if op.work_order_id == order.id][:2]
+    start = datetime.combine(today - timedelta(days=1), time(0, 30), tzinfo=UTC)
+    operator = _id("user/E1002")
+    lots = {lot.id: lot for lot in _lots(today)}
+    rows: list[SQLModel] = [
+        MaterialLoad(
+            id=_id(f"{key}/load/{serial}"),
+            operation_id=placement.id,
+            lot_no=lots[_id(f"lot/{serial}")].lot_no,
+            item_code=lots[_id(f"lot/{serial}")].item_code,
+            qty=0.0,
+            loaded_at=start,
+            user_id=operator,
+        )
+        for serial in _HISTORY_LOTS
+    ]
+    rows += [
+        SerialUnit(
+            id=_id(f"{key}/unit/{n}"),
+            sn=demo_serial(today, _HISTORY_ORDER, n),
+            operation_id=reflow.id,
+            work_order_id=order.id,
+            equipment="SMT1-PNP, SMT1-REFLOW",
+            bound_at=start + timedelta(minutes=2 * n),
+            user_id=operator,
+        )
+        for n in range(1, order.qty_planned + 1)
+    ]
+    return rows
+
+
+def demo_serial(today: date, order: int, unit: int) -> str:
+    """A demo unit's serial number, as the plant's pattern wants it: SN2611003100017."""
+    return f"SN{today:%y%m}{order:04d}{unit:04d}"
 
 
 # --- the same plant as the hub would send it -------------------------------------------
@@ -792,4 +896,4 @@ def demo_reference(today: date) -> list[DemoRecord]:
         DemoRecord("sop", f"{s.code}:{s.version}:{s.language}", (), _record_data("sop", s))
         for s in _sops(today)
     ]
-    return records
+    return records + _lists()

@@ -166,6 +166,110 @@ CATALOG: dict[str, dict[Language, str]] = {
         EN: "The SOP has a new version: read and acknowledge it (F2) before starting.",
     },
     "key.sop": {ZH: "作业指导", EN: "SOP"},
+    # Serial numbers bound to the running operation
+    "serial.bound": {
+        ZH: "✔ {sn} 已绑定（{bound}/{planned}）",
+        EN: "✔ {sn} bound ({bound} of {planned})",
+    },
+    "serial.already_bound": {
+        ZH: "✖ {sn} 已绑定过（{detail}），不能重复。",
+        EN: "✖ {sn} was already bound ({detail}): not again.",
+    },
+    "serial.other_work_order": {
+        ZH: "✖ {sn} 属于工单 {detail}，不是本工单的产品。",
+        EN: "✖ {sn} belongs to work order {detail}, not this one.",
+    },
+    "serial.previous_not_done": {
+        ZH: "✖ {sn} 未经过上道工序 {detail}，请退回。",
+        EN: "✖ {sn} has not been through operation {detail}: send it back.",
+    },
+    "serial.not_running": {
+        ZH: "✖ {sn}：请先开工（F2），再扫描序列号。",
+        EN: "✖ {sn}: start the operation (F2) before scanning units.",
+    },
+    "serial.not_serialized": {
+        ZH: "此工序不记录序列号（{sn}）。",
+        EN: "This operation does not record serial numbers ({sn}).",
+    },
+    # Work report (F12)
+    "key.report": {ZH: "报工", EN: "Report"},
+    "key.trace": {ZH: "追溯", EN: "Trace"},
+    "key.report_send": {ZH: "提交", EN: "Send"},
+    "key.report_final": {ZH: "完工/部分", EN: "Final/partial"},
+    "report.title": {ZH: "报工 {task}", EN: "Report work {task}"},
+    "report.progress": {
+        ZH: "计划 {planned}，已报 合格 {good} 报废 {scrap}，剩余 {remaining}",
+        EN: "Planned {planned}; reported {good} good, {scrap} scrap; {remaining} to go",
+    },
+    "report.labour": {
+        ZH: "上次报工以来工时：{minutes} 分钟",
+        EN: "Labour since the last report: {minutes} min",
+    },
+    "report.serials": {
+        ZH: "已扫描未报工的序列号：{count}",
+        EN: "Units scanned and not yet reported: {count}",
+    },
+    "report.good": {ZH: "合格数", EN: "Good"},
+    "report.scrap": {ZH: "报废数", EN: "Scrap"},
+    "report.partial": {ZH: "部分报工（F3 改为完工）", EN: "Partial report (F3: final)"},
+    "report.final": {
+        ZH: "完工报工：工序将关闭（F3 改为部分）",
+        EN: "FINAL report: the operation closes (F3: partial)",
+    },
+    "report.bad_quantity": {
+        ZH: "数量请输入整数（0 到 9999999）。",
+        EN: "Quantities are whole numbers (0 to 9,999,999).",
+    },
+    "report.reason_title": {ZH: "报废原因", EN: "Reason for the scrap"},
+    "report.no_reasons": {
+        ZH: "本工位还没有报废原因清单（等待与服务器同步）。请联系班组长。",
+        EN: "This station has no scrap reasons yet (not synced from the hub). Call the team lead.",
+    },
+    "report.approval_title": {
+        ZH: "超出计划数量：班组长请刷卡批准",
+        EN: "More than planned: team lead, scan your badge to approve",
+    },
+    "report.done": {
+        ZH: "已报工：合格 {good}，报废 {scrap}。",
+        EN: "Reported: {good} good, {scrap} scrap.",
+    },
+    "report.done_final": {
+        ZH: "已完工报工：合格 {good}，报废 {scrap}。工序已关闭。",
+        EN: "Final report: {good} good, {scrap} scrap. The operation is closed.",
+    },
+    "report.labels": {ZH: "{count} 张标签已送打印。", EN: "{count} labels sent to print."},
+    "report.label_problem": {
+        ZH: "报工已记录，但标签无法生成：{problem}",
+        EN: "The report is recorded, but a label cannot be made: {problem}",
+    },
+    "approval.not_a_badge": {
+        ZH: "这不是工卡。请刷班组长工卡。",
+        EN: "That is not a badge. Scan the team lead's badge.",
+    },
+    "refusal.not_started": {
+        ZH: "此工序尚未开工：请先开工（F2）。",
+        EN: "This operation has not been started: start it first (F2).",
+    },
+    "refusal.nothing_to_report": {
+        ZH: "没有要报的数量：请输入合格数或报废数。",
+        EN: "Nothing to report: enter a good or a scrap quantity.",
+    },
+    "refusal.scrap_reason_needed": {
+        ZH: "报废必须选择原因。",
+        EN: "Scrap needs a reason.",
+    },
+    "refusal.unknown_scrap_reason": {
+        ZH: "此报废原因不在工厂清单中。",
+        EN: "That scrap reason is not on the plant's list.",
+    },
+    "refusal.over_plan": {
+        ZH: "超出计划数量，需要班组长批准。",
+        EN: "More than planned: a team lead must approve.",
+    },
+    "refusal.serials_missing": {
+        ZH: "合格数多于已扫描的序列号：请先扫描每件产品。",
+        EN: "More good units than serial numbers scanned: scan each unit first.",
+    },
     "sop.acknowledged": {ZH: "已确认阅读作业指导书。", EN: "SOP acknowledged."},
     "refusal.not_overridable": {
         ZH: "此结果不能放行（标签无法读取，或该批次已上料）。",
@@ -201,7 +305,6 @@ CATALOG: dict[str, dict[Language, str]] = {
         EN: "That command is not used on this screen.",
     },
     "scan.material": {ZH: "已扫描物料标签：{summary}", EN: "Material label scanned: {summary}"},
-    "scan.serial": {ZH: "已扫描序列号：{serial}", EN: "Serial number scanned: {serial}"},
     "scan.badge_other": {
         ZH: "{name} 已登录；请先退出。",
         EN: "{name} is signed in; sign out first.",
@@ -282,6 +385,119 @@ CATALOG: dict[str, dict[Language, str]] = {
         ZH: "没有可放行的结果。",
         EN: "There is no refused scan to override.",
     },
+    # Material handling (物料员): pick, deliver, receive finished goods
+    "key.pick": {ZH: "配料", EN: "Pick"},
+    "key.deliver": {ZH: "送料", EN: "Deliver"},
+    "key.receive": {ZH: "成品入库", EN: "Receive"},
+    "handling.mode.pick": {ZH: "配料 {order}", EN: "PICK for {order}"},
+    "handling.mode.deliver": {ZH: "送料到线", EN: "DELIVER to this line"},
+    "handling.mode.receive": {ZH: "成品入库", EN: "RECEIVE finished goods"},
+    "handling.wait.pick": {ZH: "请扫描要配料的批次标签", EN: "Scan each lot label you pick"},
+    "handling.wait.deliver": {
+        ZH: "请扫描送达本线的批次标签",
+        EN: "Scan each lot label delivered to this line",
+    },
+    "handling.wait.receive": {ZH: "请扫描成品箱标签", EN: "Scan each box label"},
+    "handling.no_order": {
+        ZH: "请先用 ↑↓ 选择工单，再扫描配料。",
+        EN: "Select a work order (↑↓) before scanning a pick.",
+    },
+    "handling.no_orders": {ZH: "本站暂无已下达的工单。", EN: "No released work orders here."},
+    "handling.col_work_order": {ZH: "工单", EN: "Work order"},
+    "handling.col_item": {ZH: "物料", EN: "Item"},
+    "handling.col_product": {ZH: "产品", EN: "Product"},
+    "handling.col_due": {ZH: "交期", EN: "Due"},
+    "handling.col_progress": {ZH: "已配", EN: "Picked"},
+    "handling.col_short": {ZH: "缺料", EN: "Short"},
+    "handling.col_description": {ZH: "名称", EN: "Description"},
+    "handling.col_required": {ZH: "需求", EN: "Required"},
+    "handling.col_picked": {ZH: "已配", EN: "Picked"},
+    "handling.col_delivered": {ZH: "已送", EN: "Delivered"},
+    "handling.col_to_pick": {ZH: "待配", EN: "To pick"},
+    "handling.short": {ZH: "缺料", EN: "SHORT"},
+    "handling.verdict.picked": {ZH: "正确 OK", EN: "OK"},
+    "handling.verdict.delivered": {ZH: "正确 OK", EN: "OK"},
+    "handling.verdict.received": {ZH: "已入库", EN: "RECEIVED"},
+    "handling.verdict.not_in_pick_list": {ZH: "不在配料单中", EN: "NOT IN THIS PICK LIST"},
+    "handling.verdict.wrong_part": {ZH: "物料错误", EN: "WRONG PART"},
+    "handling.verdict.lot_on_hold": {ZH: "批次冻结", EN: "LOT ON HOLD"},
+    "handling.verdict.expired": {ZH: "已过期", EN: "EXPIRED"},
+    "handling.verdict.unknown_lot": {ZH: "未知批次", EN: "UNKNOWN LOT"},
+    "handling.verdict.lot_empty": {ZH: "批次无余量", EN: "LOT EMPTY"},
+    "handling.verdict.already_picked": {ZH: "已配料", EN: "ALREADY PICKED"},
+    "handling.verdict.not_picked": {ZH: "未配料", EN: "NOT PICKED"},
+    "handling.verdict.already_delivered": {ZH: "已送达", EN: "ALREADY DELIVERED"},
+    "handling.verdict.already_received": {ZH: "已入过库", EN: "ALREADY RECEIVED"},
+    "handling.verdict.not_a_finished_good": {ZH: "不是成品", EN: "NOT A FINISHED GOOD"},
+    "handling.verdict.no_quantity": {ZH: "无数量", EN: "NO QUANTITY"},
+    "handling.verdict.bad_label": {ZH: "标签错误", EN: "BAD LABEL"},
+    "handling.detail.picked": {
+        ZH: "批次 {lot}（{item}）数量 {qty} 已配给 {order}。",
+        EN: "Lot {lot} ({item}) qty {qty} picked for {order}.",
+    },
+    "handling.detail.delivered": {
+        ZH: "{order} 的批次 {lot}（{item}）已送达 {detail}。",
+        EN: "Lot {lot} ({item}) of {order} delivered to {detail}.",
+    },
+    "handling.detail.received": {
+        ZH: "{item} 批次 {lot} 数量 {qty} 已入库。",
+        EN: "{qty} × {item}, lot {lot}, received into stock.",
+    },
+    "handling.detail.not_in_pick_list": {
+        ZH: "{item}（批次 {lot}）不在 {order} 的配料单中。",
+        EN: "{item} (lot {lot}) is not on the pick list of {order}.",
+    },
+    "handling.detail.wrong_part": {
+        ZH: "标签料号 {detail}，批次 {lot} 实为 {item}。不要配料。",
+        EN: "The label says part {detail}; lot {lot} is {item}. Do not pick it.",
+    },
+    "handling.detail.lot_on_hold": {
+        ZH: "批次 {lot}（{item}）已冻结，不得配料。请隔离。",
+        EN: "Lot {lot} ({item}) is on hold: do not pick it. Set it aside.",
+    },
+    "handling.detail.expired": {
+        ZH: "批次 {lot}（{item}）已于 {detail} 过期。",
+        EN: "Lot {lot} ({item}) expired on {detail}.",
+    },
+    "handling.detail.unknown_lot": {
+        ZH: "本站没有批次 {lot} 的记录。请核对标签。",
+        EN: "This station has no record of lot {lot}. Check the label.",
+    },
+    "handling.detail.lot_empty": {
+        ZH: "批次 {lot}（{item}）已无可配数量。",
+        EN: "Lot {lot} ({item}) has nothing left to pick.",
+    },
+    "handling.detail.already_picked": {
+        ZH: "批次 {lot} 已配给 {order}。",
+        EN: "Lot {lot} is already picked for {order}.",
+    },
+    "handling.detail.not_picked": {
+        ZH: "批次 {lot} 未给本线的工单配料，请先配料。",
+        EN: "Lot {lot} was not picked for an order of this line: pick it first.",
+    },
+    "handling.detail.already_delivered": {
+        ZH: "批次 {lot} 已送达 {detail}。",
+        EN: "Lot {lot} was already delivered to {detail}.",
+    },
+    "handling.detail.already_received": {
+        ZH: "{item} 批次 {lot} 的这一箱已入库。",
+        EN: "This box of {item}, lot {lot}, is already in stock.",
+    },
+    "handling.detail.not_a_finished_good": {
+        ZH: "{item} 不是本站任何工单的产品，不能作为成品入库。",
+        EN: "{item} is made by no work order here: not a finished good.",
+    },
+    "handling.detail.no_quantity": {
+        ZH: "{item} 批次 {lot} 的箱标签没有数量。",
+        EN: "The box label of {item}, lot {lot}, carries no quantity.",
+    },
+    "handling.detail.bad_label": {
+        ZH: "无法读取此标签：{detail}",
+        EN: "This label cannot be read: {detail}",
+    },
+    "sync.event.material.picked": {ZH: "配料", EN: "material picked"},
+    "sync.event.material.delivered": {ZH: "送料到线", EN: "material delivered"},
+    "sync.event.goods.received": {ZH: "成品入库", EN: "finished goods received"},
     # SOP viewer (作业指导书)
     "key.acknowledge": {ZH: "确认已读", EN: "Acknowledge"},
     "key.search": {ZH: "查找", EN: "Find"},
@@ -303,6 +519,87 @@ CATALOG: dict[str, dict[Language, str]] = {
     "sop.not_found": {ZH: "未找到", EN: "not found"},
     "sop.none": {ZH: "此工序没有生效的作业指导书。", EN: "This operation has no SOP in force."},
     "sync.event.sop.acknowledged": {ZH: "确认作业指导书", EN: "SOP acknowledged"},
+    # Traceability (追溯): a unit's history, or the units built from a lot
+    "key.trace_type": {ZH: "输入", EN: "Type"},
+    "trace.title": {ZH: "追溯", EN: "Traceability"},
+    "trace.hint": {
+        ZH: "扫描产品序列号或物料批次标签；F2 手动输入",
+        EN: "Scan a unit's SN or a lot label; F2 to type one",
+    },
+    "trace.looking": {ZH: "正在查询…", EN: "Looking it up…"},
+    "trace.type_title": {ZH: "输入序列号或批次号", EN: "Type a serial number or a lot number"},
+    "trace.type_placeholder": {ZH: "序列号 / 批次号", EN: "SN / lot"},
+    "trace.serial_found": {
+        ZH: "序列号 {sn}：在本站经过 {count} 道工序",
+        EN: "SN {sn}: {count} operation(s) at this station",
+    },
+    "trace.lot_found": {
+        ZH: "批次 {lot}：用于 {count} 件产品",
+        EN: "Lot {lot}: {count} unit(s) built from it",
+    },
+    "trace.miss.unknown_serial": {
+        ZH: "本站没有序列号 {subject} 的记录。",
+        EN: "SN {subject} is not known at this station.",
+    },
+    "trace.miss.unknown_lot": {
+        ZH: "本站没有批次 {subject} 的记录。",
+        EN: "Lot {subject} is not known at this station.",
+    },
+    "trace.miss.not_found": {
+        ZH: "本站没有 {subject} 的记录：既不是已知序列号，也不是已知批次号。",
+        EN: "Nothing is known here as {subject}: not an SN or a lot number of this station.",
+    },
+    "trace.miss.no_lot": {
+        ZH: "此标签没有批次号（{subject}）：请扫描带批次号的标签，或按 F2 输入批次号。",
+        EN: "This label names no lot ({subject}): scan one that does, or type the lot (F2).",
+    },
+    "trace.miss.not_traceable": {
+        ZH: "只能追溯产品序列号或物料批次：请扫描其中一种。",
+        EN: "Only a unit's SN or a material lot can be traced: scan one of those.",
+    },
+    "trace.miss.not_understood": {
+        ZH: "条码无法识别：{subject}",
+        EN: "Barcode not understood: {subject}",
+    },
+    "trace.root_serial": {ZH: "序列号 {sn} · {item}", EN: "SN {sn} · {item}"},
+    "trace.where": {
+        ZH: "工单 {work_order} · 工作中心 {work_center}",
+        EN: "{work_order} · {work_center}",
+    },
+    "trace.scanned": {ZH: "扫描于 {time}", EN: "Scanned {time}"},
+    "trace.not_scanned": {
+        ZH: "此工序未扫描序列号（在扫描之前完成）",
+        EN: "SN not scanned here (done before it was)",
+    },
+    "trace.operator": {ZH: "操作工 {name}（{employee_no}）", EN: "Operator {name} ({employee_no})"},
+    "trace.operator_unknown": {ZH: "操作工：本站无记录", EN: "Operator: not recorded here"},
+    "trace.equipment": {ZH: "设备 {equipment}", EN: "Equipment {equipment}"},
+    "trace.started": {ZH: "开工 {time}", EN: "Started {time}"},
+    "trace.not_started": {ZH: "开工时间无记录", EN: "start not recorded"},
+    "trace.finished": {ZH: "完工 {time}", EN: "finished {time}"},
+    "trace.not_finished": {ZH: "未完工报工", EN: "no final report"},
+    "trace.lots": {ZH: "物料批次（{count}）", EN: "Lots ({count})"},
+    "trace.no_lots": {ZH: "此工序未上料", EN: "No lots loaded for this operation"},
+    "trace.lot_not_known": {ZH: "不在本站批次清单中", EN: "not in this station's lot list"},
+    "trace.lot.released": {ZH: "已放行", EN: "released"},
+    "trace.lot.on_hold": {ZH: "冻结", EN: "ON HOLD"},
+    "trace.lot.consumed": {ZH: "已用完", EN: "used up"},
+    "trace.root_lot": {ZH: "批次 {lot} · {item}", EN: "Lot {lot} · {item}"},
+    "trace.supplier": {ZH: "供应商 {supplier}", EN: "Supplier {supplier}"},
+    "trace.status": {ZH: "状态", EN: "Status"},
+    "trace.expires": {ZH: "有效期至 {date}", EN: "expires {date}"},
+    "trace.picks": {ZH: "配料（{count}）", EN: "Picked for ({count})"},
+    "trace.picked": {ZH: "配料 {time}", EN: "picked {time}"},
+    "trace.delivered": {
+        ZH: "已送至 {work_center} {time}",
+        EN: "delivered to {work_center} {time}",
+    },
+    "trace.not_loaded": {ZH: "本站未在任何工序上料", EN: "Not loaded for any operation here"},
+    "trace.loaded": {
+        ZH: "上料 {time} · 用于 {count} 件",
+        EN: "loaded {time} · {count} unit(s)",
+    },
+    "trace.unit": {ZH: "{sn} · 工序 {seq} · {time}", EN: "{sn} · op {seq} · {time}"},
     # Labels
     "label.title": {ZH: "扫描或输入产品序列号", EN: "Scan or type the unit's serial number"},
     "label.placeholder": {ZH: "序列号", EN: "serial number"},

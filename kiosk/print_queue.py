@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from devices.labels.templates import BoxLabel, Label, ProductLabel
 from kiosk.clock import Clock
@@ -126,28 +126,38 @@ class PrintQueue:
             job.next_attempt_at = self._clock.now() + timedelta(seconds=delay)
             session.add(job)
 
+    def add_in(self, session: Session, label: Label, who: SignedIn) -> str:
+        """Queue a label inside the caller's write transaction: it is queued if and only if
+        what it labels is recorded."""
+        return self._add_in(session, label, who, QUEUED, {})
+
     def _add(self, label: Label, who: SignedIn, event: str, extra: dict[str, str]) -> str:
+        with self._store.write() as session:
+            return self._add_in(session, label, who, event, extra)
+
+    def _add_in(
+        self, session: Session, label: Label, who: SignedIn, event: str, extra: dict[str, str]
+    ) -> str:
         kind = "product" if isinstance(label, ProductLabel) else "box"
         data = json.dumps(asdict(label), default=_encode, ensure_ascii=False, sort_keys=True)
         job_id = new_id()
-        with self._store.write() as session:
-            session.add(
-                PrintJob(
-                    id=job_id,
-                    kind=kind,
-                    data=data,
-                    created_at=self._clock.now(),
-                    reprint_of=extra.get("reprint_of"),
-                    user_id=who.user_id,
-                )
+        session.add(
+            PrintJob(
+                id=job_id,
+                kind=kind,
+                data=data,
+                created_at=self._clock.now(),
+                reprint_of=extra.get("reprint_of"),
+                user_id=who.user_id,
             )
-            self._store.outbox.append(
-                session,
-                event,
-                {"job_id": job_id, "kind": kind, "label": json.loads(data), **extra},
-                who.user_id,
-                subject_id=job_id,
-            )
+        )
+        self._store.outbox.append(
+            session,
+            event,
+            {"job_id": job_id, "kind": kind, "label": json.loads(data), **extra},
+            who.user_id,
+            subject_id=job_id,
+        )
         return job_id
 
 

@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from kiosk.auth import AuthService
 from kiosk.clock import Clock
 from kiosk.config import StationConfig
+from kiosk.material_handling import MaterialHandlingService
 from kiosk.materials import MaterialService
 from kiosk.print_queue import PrintQueue
+from kiosk.reporting import ReportService
+from kiosk.serials import SerialService
 from kiosk.sop import SopService
 from kiosk.store.database import Store, open_store
 from kiosk.tasks import TaskService
+from kiosk.traceability import TraceService
 from sync import station_state
 from sync.station_state import SyncIssue
 
@@ -22,8 +26,12 @@ class Services:
     auth: AuthService
     tasks: TaskService
     materials: MaterialService
+    handling: MaterialHandlingService
     sops: SopService
     printing: PrintQueue
+    serials: SerialService
+    reports: ReportService
+    trace: TraceService
 
     def sync_issues(self) -> list[SyncIssue]:
         return station_state.sync_issues(self.store)
@@ -36,11 +44,17 @@ def open_services(config: StationConfig, clock: Clock) -> Services:
     """Open the station database (blocking: call it from a worker thread)."""
     store = open_store(config.database.path, config.station.id, clock)
     sops = SopService(store, clock)
+    printing = PrintQueue(store, clock)
+    centers = config.station.work_centers
     return Services(
         store=store,
         auth=AuthService(store, clock, config.security),
         tasks=TaskService(store, clock, config.station.work_centers, sops),
         materials=MaterialService(store, clock, config.station.work_centers),
+        handling=MaterialHandlingService(store, clock, config.station.work_centers),
         sops=sops,
-        printing=PrintQueue(store, clock),
+        printing=printing,
+        serials=SerialService(store, clock, centers),
+        reports=ReportService(store, clock, centers, printing, config.labels),
+        trace=TraceService(store),
     )

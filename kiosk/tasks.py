@@ -55,7 +55,7 @@ class TaskService:
                     col(Operation.seq),
                 )
             ).all()
-            marks = self._marks(session, [op.id for op, _, _ in rows])
+            marks = operation_marks(session, [op.id for op, _, _ in rows])
         return [self._task(op, wo, item, marks[op.id]) for op, wo, item in rows]
 
     def detail(self, operation_id: str) -> TaskDetail:
@@ -67,7 +67,7 @@ class TaskService:
                 .where(BomLine.operation_id == operation_id)
                 .order_by(col(BomLine.item_code))
             ).all()
-            marks = self._marks(session, [operation_id])
+            marks = operation_marks(session, [operation_id])
         components = tuple(
             Component(
                 item_code=line.item_code,
@@ -137,7 +137,7 @@ class TaskService:
                 who.user_id,
                 subject_id=op.id,
             )
-            marks = self._marks(session, [op.id])
+            marks = operation_marks(session, [op.id])
             return self._task(op, wo, item, marks[op.id])
 
     def _load(self, session: Session, operation_id: str) -> tuple[Operation, WorkOrder, Item]:
@@ -150,22 +150,6 @@ class TaskService:
         if row is None:
             raise Refused(Refusal.UNKNOWN_OPERATION)
         return row
-
-    def _marks(self, session: Session, operation_ids: list[str]) -> dict[str, list[Mark]]:
-        marks: dict[str, list[Mark]] = defaultdict(list)
-        if not operation_ids:
-            return marks
-        events = session.exec(
-            select(Event)
-            .where(col(Event.subject_id).in_(operation_ids), col(Event.type).in_(TIMER_EVENTS))
-            .order_by(col(Event.seq))
-        ).all()
-        for event in events:
-            assert event.subject_id is not None  # guaranteed by the query
-            marks[event.subject_id].append(
-                Mark(event.type, event.occurred_at, event.mono_ns, event.boot_id)
-            )
-        return marks
 
     def _task(self, op: Operation, wo: WorkOrder, item: Item, marks: list[Mark]) -> Task:
         return Task(
@@ -185,6 +169,24 @@ class TaskService:
             sop_code=op.sop_code,
             timer=timer_from(marks, self._clock),
         )
+
+
+def operation_marks(session: Session, operation_ids: list[str]) -> dict[str, list[Mark]]:
+    """The start/pause/resume marks of each operation, in order: what its timer is made of."""
+    marks: dict[str, list[Mark]] = defaultdict(list)
+    if not operation_ids:
+        return marks
+    events = session.exec(
+        select(Event)
+        .where(col(Event.subject_id).in_(operation_ids), col(Event.type).in_(TIMER_EVENTS))
+        .order_by(col(Event.seq))
+    ).all()
+    for event in events:
+        assert event.subject_id is not None  # guaranteed by the query
+        marks[event.subject_id].append(
+            Mark(event.type, event.occurred_at, event.mono_ns, event.boot_id)
+        )
+    return marks
 
 
 def _wrong_state(current: OperationStatus, event_type: str) -> Refusal:

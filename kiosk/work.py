@@ -59,6 +59,12 @@ class Refusal(StrEnum):
     UNKNOWN_OPERATION = "unknown_operation"
     NOT_OVERRIDABLE = "not_overridable"
     SOP_NOT_ACKNOWLEDGED = "sop_not_acknowledged"
+    NOT_STARTED = "not_started"
+    NOTHING_TO_REPORT = "nothing_to_report"
+    SCRAP_REASON_NEEDED = "scrap_reason_needed"
+    UNKNOWN_SCRAP_REASON = "unknown_scrap_reason"
+    OVER_PLAN = "over_plan"  # a team lead may approve it
+    SERIALS_MISSING = "serials_missing"
 
 
 class Refused(Exception):

@@ -21,7 +21,8 @@ _MOST = 9  # one digit key per choice
 
 
 class ChoicePrompt(ModalScreen[str | None]):
-    """Answers the chosen value, or None when cancelled; labels are catalog keys."""
+    """Answers the chosen value, or None when cancelled; labels are catalog keys, or text
+    already in the person's language (`translated`, e.g. the plant's reason codes)."""
 
     BINDINGS = [
         Binding("escape", "cancel", "key.cancel"),
@@ -37,20 +38,28 @@ class ChoicePrompt(ModalScreen[str | None]):
     ChoicePrompt OptionList { height: auto; max-height: 100%; border: none; }
     """
 
-    def __init__(self, tr: Translator, title_key: str, choices: Sequence[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        tr: Translator,
+        title_key: str,
+        choices: Sequence[tuple[str, str]],
+        translated: bool = False,
+    ) -> None:
         super().__init__()
         self._tr = tr
+        self._translated = translated
         self._title_key = title_key
-        self._values = [value for value, _ in choices[:_MOST]]
-        self._labels = [label for _, label in choices[:_MOST]]
+        # All choices are listed; the first nine also answer to their digit.
+        self._values = [value for value, _ in choices]
+        self._labels = [label for _, label in choices]
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self._tr(self._title_key))
             yield OptionList(
                 *(
-                    Option(f"{number}  {self._tr(label)}")
-                    for number, label in enumerate(self._labels, start=1)
+                    Option(f"{_digit(n)}{label if self._translated else self._tr(label)}")
+                    for n, label in enumerate(self._labels, start=1)
                 )
             )
 
@@ -64,3 +73,7 @@ class ChoicePrompt(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _digit(n: int) -> str:
+    return f"{n}  " if n <= _MOST else "   "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -28,7 +27,9 @@ from kiosk.clock import Clock
 from kiosk.device_names import BADGE_READER
 from kiosk.i18n import Translator
 from kiosk.identity import SignedIn
+from kiosk.report_values import Reported, ReportRequest, ReportSheet, ScrapReason
 from kiosk.roles import Permission
+from kiosk.serial_values import SerialBinding
 from kiosk.work import (
     OperationStatus,
     PauseReason,
@@ -38,9 +39,12 @@ from kiosk.work import (
     Task,
     TaskDetail,
 )
+from screens.approval import Approval, Authorize
 from screens.base import StationScreen
 from screens.choice_prompt import ChoicePrompt
-from screens.material_check import Authorize, MaterialCheckScreen
+from screens.material_check import MaterialCheckScreen
+from screens.report_form import ReportForm
+from screens.trace import TraceScreen
 from screens.scan_arrived import ScanArrived
 from screens.sop_viewer import SopViewerScreen
 from screens.sync_issues import SyncIssuesScreen
@@ -51,26 +55,26 @@ from screens.widgets.task_detail import TaskDetailPane
 from screens.widgets.task_table import TaskTable
 
 if TYPE_CHECKING:
-    from kiosk.materials import MaterialService
-    from kiosk.print_queue import PrintQueue
-    from kiosk.sop import SopService
+    from kiosk.services import Services
     from kiosk.sop_values import SopView
-    from kiosk.tasks import TaskService
     from sync.station_state import SyncIssue
 
 # Which selected-task status each action needs; the key bar dims the others.
 _NEEDS = {
-    "start": OperationStatus.PENDING,
-    "pause": OperationStatus.RUNNING,
-    "resume": OperationStatus.PAUSED,
+    "start": (OperationStatus.PENDING,),
+    "pause": (OperationStatus.RUNNING,),
+    "resume": (OperationStatus.PAUSED,),
+    "report": (OperationStatus.RUNNING, OperationStatus.PAUSED),
 }
 _COMMAND_ACTIONS = {
     Command.START: "start",
     Command.PAUSE: "pause",
     Command.RESUME: "resume",
+    Command.COMPLETE: "report",
     Command.REFRESH: "refresh",
     Command.HELP: "help",
     Command.LOGOUT: "logout",
+    Command.TRACE: "trace",
 }
 _WIDE_FROM = 90  # columns; below this the task list and the detail stack vertically
 _DONE_MESSAGE = {"start": "task.started", "pause": "task.paused", "resume": "task.resumed"}
@@ -91,6 +95,9 @@ class HomeScreen(StationScreen):
         Binding("f10", "logout", "key.logout", key_display="F10"),
         Binding("f9", "material", "key.material", key_display="F9"),
         Binding("f11", "sop", "key.sop", key_display="F11"),
+        Binding("f12", "report", "key.report", key_display="F12"),
+        # Every F-key is taken; tracing is rarer than the work itself.
+        Binding("ctrl+t", "trace", "key.trace", key_display="^T"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (_WIDE_FROM, "-wide")]
     DEFAULT_CSS = """
@@ -126,6 +133,26 @@ class HomeScreen(StationScreen):
         then_start: bool  # asked for by a start the SOP held back
 
     @dataclass
+    class SerialAnswered(Message):
+        binding: SerialBinding
+
+    @dataclass
+    class ReportSheetLoaded(Message):
+        sheet: ReportSheet
+        reasons: list[ScrapReason]
+
+    @dataclass
+    class ReportDone(Message):
+        operation_id: str
+        reported: Reported
+
+    @dataclass
+    class ReportRefused(Message):
+        operation_id: str
+        request: ReportRequest
+        reason: Refusal
+
+    @dataclass
     class SyncIssuesLoaded(Message):
         issues: list[SyncIssue]
 
@@ -145,26 +172,21 @@ class HomeScreen(StationScreen):
         station: str,
         clock: Clock,
         user: SignedIn,
-        tasks: TaskService,
-        printing: PrintQueue,
+        services: Services,
         barcodes: BarcodeSection,
-        *,
-        sync_issues: Callable[[], list[SyncIssue]],
-        materials: MaterialService,
-        authorize: Authorize,
-        sops: SopService,
     ) -> None:
         super().__init__(tr)
-        self._materials = materials
-        self._sops = sops
-        self._authorize = authorize
-        self._sync_issues = sync_issues
-        self._printing = printing
+        self._services = services
+        self._materials = services.materials
+        self._sops = services.sops
+        self._authorize: Authorize = services.auth.authorize
+        self._sync_issues = services.sync_issues
+        self._printing = services.printing
         self._barcodes = barcodes
         self._station = station
         self._clock = clock
         self.user = user
-        self._service = tasks
+        self._service = services.tasks
         self._tasks: dict[str, Task] = {}
         self._detail: TaskDetail | None = None
 
@@ -272,7 +294,7 @@ class HomeScreen(StationScreen):
             summary = " ".join(filter(None, (meaning.part or meaning.gtin, meaning.lot)))
             self.notify(self.tr("scan.material", summary=summary))
         elif isinstance(meaning, SerialNumber):
-            self.notify(self.tr("scan.serial", serial=meaning.serial))
+            self._serial_scanned(meaning.serial)
         elif isinstance(meaning, BadgeScan):
             self.notify(self.tr("scan.badge_other", name=self.user.name), severity="warning")
         else:
@@ -290,7 +312,7 @@ class HomeScreen(StationScreen):
         if needed is None:
             return True
         task = self._tasks.get(self._selected() or "")
-        return True if task is not None and task.status is needed else None
+        return True if task is not None and task.status in needed else None
 
     def action_start(self) -> None:
         self._act_on_selected("start")
@@ -408,6 +430,108 @@ class HomeScreen(StationScreen):
             self.post_message(self.RefusedMessage(refused.reason.value))
             return
         self.post_message(self.Changed(task, "start"))
+
+    # Serial numbers: a unit scanned is bound to the selected running operation.
+
+    def _serial_scanned(self, sn: str) -> None:
+        operation_id = self._selected()
+        if operation_id is None:
+            self.app.bell()
+            self.notify(self.tr("task.none_selected"), severity="warning")
+            return
+        self._bind(operation_id, sn)
+
+    @work(thread=True, exit_on_error=False, group="serial")
+    def _bind(self, operation_id: str, sn: str) -> None:
+        try:
+            binding = self._services.serials.bind(operation_id, sn, self.user)
+        except Refused as refused:
+            self.post_message(self.RefusedMessage(refused.reason.value))
+            return
+        self.post_message(self.SerialAnswered(binding))
+
+    def on_home_screen_serial_answered(self, message: HomeScreen.SerialAnswered) -> None:
+        binding = message.binding
+        text = self.tr(
+            f"serial.{binding.verdict.value}",
+            sn=binding.sn,
+            bound=binding.bound,
+            planned=binding.planned,
+            detail=binding.detail,
+        )
+        if binding.ok:
+            self.notify(text)
+        else:
+            self.app.bell()
+            self.notify(text, severity="error", timeout=8)
+
+    # Reporting good and scrap (F12).
+
+    def action_report(self) -> None:
+        operation_id = self._selected()
+        if operation_id is None or self._acting():
+            return
+        self._load_report_sheet(operation_id)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="report-sheet")
+    def _load_report_sheet(self, operation_id: str) -> None:
+        sheet = self._services.reports.sheet(operation_id)
+        reasons = self._services.reports.scrap_reasons(self.user.language)
+        self.post_message(self.ReportSheetLoaded(sheet, reasons))
+
+    def on_home_screen_report_sheet_loaded(self, message: HomeScreen.ReportSheetLoaded) -> None:
+        operation_id = message.sheet.operation_id
+
+        def filled(request: ReportRequest | None) -> None:
+            if request is not None:
+                self._report(operation_id, request, None)
+
+        self.app.push_screen(ReportForm(self.tr, message.sheet, message.reasons), filled)
+
+    @work(thread=True, exit_on_error=False, group="act")
+    def _report(self, operation_id: str, request: ReportRequest, approver: SignedIn | None) -> None:
+        try:
+            reported = self._services.reports.report(operation_id, request, self.user, approver)
+        except Refused as refused:
+            self.post_message(self.ReportRefused(operation_id, request, refused.reason))
+            return
+        self.post_message(self.ReportDone(operation_id, reported))
+
+    def on_home_screen_report_refused(self, message: HomeScreen.ReportRefused) -> None:
+        if message.reason is not Refusal.OVER_PLAN:
+            self.post_message(self.RefusedMessage(message.reason.value))
+            return
+
+        def approved(approver: SignedIn | None) -> None:
+            if approver is not None:
+                self._report(message.operation_id, message.request, approver)
+
+        self.app.bell()
+        title = self.tr("report.approval_title")
+        approval = Approval(
+            self.tr, self._authorize, Permission.APPROVE_OVER_REPORT, title, self._barcodes
+        )
+        self.app.push_screen(approval, approved)
+
+    def on_home_screen_report_done(self, message: HomeScreen.ReportDone) -> None:
+        done = message.reported
+        key = "report.done_final" if done.final else "report.done"
+        text = self.tr(key, good=done.good, scrap=done.scrap)
+        if done.labels:
+            text += " " + self.tr("report.labels", count=done.labels)
+        self.notify(text)
+        if done.label_problem:
+            self.app.bell()
+            problem = self.tr("report.label_problem", problem=done.label_problem)
+            self.notify(problem, severity="error", timeout=15)
+        self._load()
+
+    def action_trace(self) -> None:
+        """Scan a unit or a lot: where it went, and what went into it."""
+        screen = TraceScreen(
+            self.tr, self._station, self._clock, self.user, self._services.trace, self._barcodes
+        )
+        self.app.push_screen(screen)
 
     def action_sync_issues(self) -> None:
         """Team leads and admins only: the hub's verdicts name people and what they did."""

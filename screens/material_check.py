@@ -8,7 +8,6 @@ a badge (read, scanned or typed after F6) and a reason.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -33,6 +32,7 @@ from kiosk.material_check import (
 )
 from kiosk.roles import Permission
 from kiosk.work import Refused, Task
+from screens.approval import Authorize
 from screens.base import StationScreen
 from screens.choice_prompt import ChoicePrompt
 from screens.login import describe_refusal
@@ -47,8 +47,6 @@ from screens.widgets.verdict_banner import VerdictBanner
 if TYPE_CHECKING:
     from kiosk.materials import MaterialService
 
-# Checks a badge (and PIN) for one act without signing anybody in (AuthService.authorize).
-Authorize = Callable[[str, str | None, Permission], LoginResult]
 _WIDE_FROM = 60  # columns; below this the pick list shows fewer columns
 
 

@@ -197,14 +197,15 @@ async def test_keys_that_do_not_apply_are_shown_dimmed_and_do_nothing(
         assert "F2" in bar and "F4" in bar and "继续" in bar
 
 
-async def test_material_handler_is_refused_with_a_message(
+async def test_a_role_that_does_not_run_operations_is_refused_with_a_message(
     app: KioskApp, clock: FakeClock, services: Services
 ) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
-        await sign_in(pilot, app, "E1007")  # Lisa Wang, material handler, English
+        await sign_in(pilot, app, "E1008")  # 黄婷, QC inspector, Chinese
         await pilot.press("f2")
         await wait_for(
-            pilot, lambda: any("may not do this" in str(n.message) for n in app._notifications)
+            pilot,
+            lambda: any("您的岗位不能执行此操作" in str(n.message) for n in app._notifications),
         )
         assert events_of(services, "operation.") == []
 

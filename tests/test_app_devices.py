@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from kiosk.app import KioskApp
 from kiosk.config import load_config
@@ -146,14 +146,16 @@ async def test_wedge_command_sheet_acts_on_the_home_screen(
         await wait_for(pilot, lambda: len(events_of(services, "auth.logout")) == 1)
 
 
-async def test_wedge_label_scan_on_home_is_named_not_typed(wedge_app: KioskApp) -> None:
+async def test_wedge_serial_scan_on_home_is_a_scan_not_typed(wedge_app: KioskApp) -> None:
     app = wedge_app
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.services is not None)
         await pilot.press(*"E1003", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await wait_for(pilot, lambda: app.screen.query_one(DataTable).row_count > 0)
         await pilot.press(*"SN12345678", "enter")
-        await wait_for(pilot, lambda: notified(app, "Serial number scanned: SN12345678"))
+        # Bound to the selected task, which has not been started: said so by its SN.
+        await wait_for(pilot, lambda: notified(app, "SN12345678"))
 
 
 async def test_wedge_gs1_scan_keeps_its_group_separators(wedge_app: KioskApp) -> None:

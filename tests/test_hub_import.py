@@ -71,6 +71,7 @@ def plant() -> dict[str, Any]:
                         "name": "SMT placement 贴片",
                         "work_center": "WC-SMT",
                         "sop_code": "SOP-SMT-001",
+                        "binds_serials": True,
                         "bom": [
                             {"item_code": "PCB-GW310-B", "qty_per_unit": 1},
                             {"item_code": "SP-SAC305", "qty_per_unit": 0.9},
@@ -81,6 +82,8 @@ def plant() -> dict[str, Any]:
                         "name": "Final assembly 整机装配",
                         "work_center": "WC-ASM",
                         "qty_planned": 198,
+                        "binds_serials": True,
+                        "needs_previous_op": True,
                         "bom": [{"item_code": "SCR-M3X8", "qty_per_unit": 8}],
                     },
                 ],
@@ -218,10 +221,15 @@ def test_a_json_import_writes_every_entity_with_its_scope(hub: Engine) -> None:
         "work_center": "WC-SMT",
         "qty_planned": 200,  # the work order's
         "sop_code": "SOP-SMT-001",
+        "binds_serials": True,
+        "needs_previous_op": False,
     }
     assembly = records[("operation", f"{WO}:30")]
     assert assembly.data is not None
     assert (assembly.scope, assembly.data["qty_planned"]) == ("|WC-ASM|", 198)
+    assert (assembly.data["binds_serials"], assembly.data["needs_previous_op"]) == (True, True)
+    only = records[("operation", "WO-2611-0032:10")].data or {}
+    assert (only["binds_serials"], only["needs_previous_op"]) == (False, False)
     paste = records[("bom_line", f"{WO}:10:SP-SAC305")]
     assert paste.data is not None
     assert paste.scope == "|WC-SMT|"
@@ -401,6 +409,129 @@ def test_a_csv_file_may_be_named_anything_when_the_entity_is_given(
     )
 
 
+def test_routing_flags_in_operations_csv_read_as_booleans_and_default_to_false(
+    hub: Engine, tmp_path: Path
+) -> None:
+    import_json(hub, plant())
+
+    import_csv(
+        hub,
+        tmp_path / "operations.csv",
+        "work_order,seq,name,work_center,binds_serials,needs_previous_op\n"
+        f"{WO},10,SMT,WC-SMT,Yes,\n"
+        f"{WO},20,Test,WC-SMT,,\n"
+        f"{WO},30,Assembly,WC-ASM,TRUE,1\n"
+        f"{WO},40,Pack,WC-ASM,0,no\n",
+    )
+
+    records = stored(hub)
+    flags = {
+        seq: (data["binds_serials"], data["needs_previous_op"])
+        for seq in (10, 20, 30, 40)
+        if (data := records[("operation", f"{WO}:{seq}")].data) is not None
+    }
+    assert flags == {
+        10: (True, False),
+        20: (False, False),
+        30: (True, True),
+        40: (False, False),
+    }
+
+
+def test_an_operation_needing_a_previous_one_needs_an_earlier_one_binding_serials(
+    hub: Engine, tmp_path: Path
+) -> None:
+    document = plant()
+    operations = document["work_orders"][0]["operations"]
+    operations[0] |= {"binds_serials": False, "needs_previous_op": True}
+    document["work_orders"][1]["operations"][0]["needs_previous_op"] = True
+
+    with pytest.raises(ImportProblems) as excinfo:
+        import_json(hub, document)
+    assert excinfo.value.problems == [
+        f"work_orders[0].operations[0]: key 'needs_previous_op': no operation before 10 of "
+        f"work order '{WO}' binds serials",
+        f"work_orders[0].operations[1]: key 'needs_previous_op': no operation before 30 of "
+        f"work order '{WO}' binds serials",
+        "work_orders[1].operations[0]: key 'needs_previous_op': no operation before 10 of "
+        "work order 'WO-2611-0032' binds serials",
+    ]
+
+    import_json(hub, plant())
+    before = stored(hub)
+    # Only a lower seq counts, wherever its row is in the file; and a flag must be a boolean.
+    with pytest.raises(ImportProblems) as excinfo:
+        import_csv(
+            hub,
+            tmp_path / "operations.csv",
+            "work_order,seq,name,work_center,binds_serials,needs_previous_op\n"
+            f"{WO},30,Assembly,WC-ASM,,true\n"
+            f"{WO},40,Pack,WC-ASM,maybe,\n"
+            f"{WO},10,SMT,WC-SMT,,true\n"
+            f"{WO},20,Test,WC-SMT,true,\n",
+        )
+    assert excinfo.value.problems == [
+        "operations.csv row 3: key 'binds_serials': must be true or false (got 'maybe')",
+        f"operations.csv row 4: key 'needs_previous_op': no operation before 10 of "
+        f"work order '{WO}' binds serials",
+    ]
+    assert stored(hub) == before
+
+
+def test_reason_codes_come_as_json_or_csv_and_reach_every_station(
+    hub: Engine, tmp_path: Path
+) -> None:
+    summary = import_json(
+        hub,
+        {
+            "reason_codes": [
+                {"kind": "scrap", "code": "SC01", "name_zh": "焊接不良", "name_en": "Bad solder"},
+                {"kind": " scrap", "code": "SC02 ", "name_zh": "划伤", "name_en": "Scratched"},
+            ]
+        },
+    )
+
+    assert (summary.rows, summary.by_entity) == (2, {"reason_code": 2})
+    records = stored(hub)
+    assert records[("reason_code", "scrap:SC01")][:2] == (
+        "",
+        {"kind": "scrap", "code": "SC01", "name_zh": "焊接不良", "name_en": "Bad solder"},
+    )
+    assert (records[("reason_code", "scrap:SC02")].data or {})["name_en"] == "Scratched"
+
+    summary = import_csv(
+        hub,
+        tmp_path / "reason_codes.csv",
+        "kind,code,name_zh,name_en\nscrap,SC01,焊接不良,Bad solder\nscrap,SC02,划伤,Scratch\n",
+        bom=True,
+    )
+
+    assert summary.by_entity == {"reason_code": 1}
+    assert (stored(hub)[("reason_code", "scrap:SC02")].data or {})["name_en"] == "Scratch"
+
+
+def test_bad_reason_codes_are_reported_by_row(tmp_path: Path) -> None:
+    path = tmp_path / "reason_codes.csv"
+    path.write_text(
+        "kind,code,name_zh,name_en\n"
+        "scrap,SC01,焊接不良,Bad solder\n"
+        "rework,RW01,返工,Rework\n"
+        "scrap,SC:2,划伤,\n"
+        "scrap,SC01,焊接不良,Solder\n",
+        encoding="utf-8",
+    )
+
+    with pytest.raises(ImportProblems) as excinfo:
+        parse_import_file(path)
+
+    assert excinfo.value.problems == [
+        "reason_codes.csv row 3: key 'kind': must be one of scrap (got 'rework')",
+        "reason_codes.csv row 4: key 'code': must not contain ':' (got 'SC:2')",
+        "reason_codes.csv row 4: key 'name_en': missing",
+        "reason_codes.csv row 5: scrap reason 'SC01' already given in reason_codes.csv row 2",
+    ]
+
+
 def test_an_operation_left_out_on_reimport_is_deleted_with_its_bom_lines(hub: Engine) -> None:
     document = plant()
     import_json(hub, document)
@@ -495,7 +626,7 @@ def test_bad_json_values_are_reported_by_path() -> None:
         "sops[0]: key 'version': must be a whole number (got 2.5)",
         "equipment[1]: must be an object (got ['EQ-2'])",
         "POST /admin/import: unknown section 'colour' (known: work_centers, items, users, "
-        "work_orders, lots, sops, equipment, inspection_plans)",
+        "work_orders, lots, sops, equipment, inspection_plans, reason_codes)",
     ]
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import string
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from hypothesis import given
@@ -11,6 +13,9 @@ from hypothesis import strategies as st
 
 from devices.labels.templates import BoxLabel, LabelSize, ProductLabel
 from devices.labels.zpl import render_zpl
+from kiosk.barcodes.formats import BarcodeSection
+from kiosk.barcodes.meaning import MaterialLabel, interpret
+from kiosk.barcodes.symbology import GS
 
 PRODUCT = ProductLabel(
     "P-100", "电机外壳 Motor housing", "SN0001234567", "WO-42", date(2026, 11, 25)
@@ -20,6 +25,10 @@ BOX = BoxLabel("P-100", "LOT42", 24, SERIALS)
 SMALL = LabelSize(60, 40)
 TALL = LabelSize(100, 150)
 BARCODE_TEXT = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1)
+GS1_CHARACTERS = "!\"%&'()*+,-./0123456789:;<=>?_" + string.ascii_letters
+# The longest values a box takes, in the most codewords (61), with characters ZPL treats
+# specially.
+LONGEST = BoxLabel("P_%>" + "X" * 26, "L_%" + "X" * 17, 99_999_999, SERIALS)
 
 
 def fields(zpl: bytes) -> list[tuple[str, str]]:
@@ -33,9 +42,21 @@ def fields(zpl: bytes) -> list[tuple[str, str]]:
         if kind == "BC":
             data = re.sub(r">([0<=])", lambda m: {"0": ">", "<": "^", "=": "~"}[m[1]], data)
         elif kind == "BX":
-            data = data.replace("__", "_")
+            # The ^BX escapes: `__` is `_`, `_1` FNC1, which a scanner sends as GS.
+            data = re.sub(r"_([_1])", lambda m: "_" if m[1] == "_" else GS, data)
         found.append((kind, data))
     return found
+
+
+def scanned_box(zpl: bytes) -> MaterialLabel:
+    """The label's one DataMatrix, read as a scanner sends it: a leading FNC1 makes it GS1
+    DataMatrix (AIM ]d2) and is not sent; the others come as GS."""
+    [data] = [data for kind, data in fields(zpl) if kind == "BX"]
+    assert data.startswith(GS)
+    meaning = interpret(data.removeprefix(GS), "]d2", BarcodeSection())
+    assert isinstance(meaning, MaterialLabel)
+    assert meaning.format_name == "GS1 DataMatrix"
+    return meaning
 
 
 def test_a_label_is_one_format_in_utf8() -> None:
@@ -72,6 +93,47 @@ def test_a_box_label_has_part_lot_and_quantity_as_code128_and_lists_the_serials(
     found = fields(render_zpl(BOX, TALL))
     assert [data for kind, data in found if kind == "BC"] == ["P-100", "LOT42", "24"]
     assert [data for kind, data in found if data.startswith("SN")] == list(SERIALS)
+
+
+@pytest.mark.parametrize("size", [SMALL, TALL])
+@pytest.mark.parametrize("label", [BOX, LONGEST])
+def test_a_box_labels_gs1_datamatrix_reads_as_its_part_lot_and_quantity(
+    label: BoxLabel, size: LabelSize
+) -> None:
+    meaning = scanned_box(render_zpl(label, size))
+    assert (meaning.part, meaning.lot, meaning.qty) == (
+        label.part,
+        label.lot,
+        Decimal(label.quantity),
+    )
+
+
+@given(
+    part=st.text(GS1_CHARACTERS, min_size=1, max_size=30),
+    lot=st.text(GS1_CHARACTERS, min_size=1, max_size=20),
+    quantity=st.integers(0, 99_999_999),
+)
+def test_any_gs1_part_and_lot_come_back_from_the_datamatrix(
+    part: str, lot: str, quantity: int
+) -> None:
+    meaning = scanned_box(render_zpl(BoxLabel(part, lot, quantity, ()), SMALL))
+    assert (meaning.part, meaning.lot, meaning.qty) == (part, lot, Decimal(quantity))
+
+
+@pytest.mark.parametrize("size", [SMALL, TALL])
+def test_the_datamatrix_is_on_the_label_and_clear_of_the_bars(size: LabelSize) -> None:
+    zpl = render_zpl(LONGEST, size).decode()
+    # 61 codewords take a 32 x 32 symbol; then a quiet zone of 1 module.
+    [(x, y, module)] = [tuple(map(int, m)) for m in re.findall(r"\^FO(\d+),(\d+)\^BXN,(\d+)", zpl)]
+    assert module >= 2
+    assert x + 33 * module <= size.dots(size.width_mm)
+    assert y + 33 * module <= size.dots(size.height_mm)
+    bars = re.findall(r"\^FO(\d+),\d+\^BY(\d+)\^A0N,\d+\^BC", zpl)
+    values = [data for kind, data in fields(zpl.encode()) if kind == "BC"]
+    assert values == [LONGEST.part, LONGEST.lot, str(LONGEST.quantity)]
+    for (left, bar_module), value in zip(bars, values, strict=True):
+        # Subset B: 11 modules a symbol, the stop 2 more; then 10 modules of quiet zone.
+        assert int(left) + int(bar_module) * (11 * len(value) + 35 + 10) <= x
 
 
 def test_a_box_label_gives_the_count_when_the_serials_do_not_fit() -> None:
@@ -123,3 +185,20 @@ def test_a_box_needs_a_lot_and_a_quantity_that_is_not_negative() -> None:
         BoxLabel("P-100", "", 1, ())
     with pytest.raises(ValueError, match="quantity"):
         BoxLabel("P-100", "LOT42", -1, ())
+
+
+@pytest.mark.parametrize(
+    ("part", "lot", "quantity", "problem"),
+    [
+        ("P" * 31, "LOT42", 1, "part 'PPP.*': GS1 AI 240 holds at most 30 characters"),
+        ("P-100", "L" * 21, 1, "lot 'LLL.*': GS1 AI 10 holds at most 20 characters"),
+        ("P 100", "LOT42", 1, "part 'P 100': GS1 AI 240 cannot hold ' '"),
+        ("P-100", "LOT#4$", 1, "lot 'LOT#4\\$': GS1 AI 10 cannot hold '#' '\\$'"),
+        ("P-100", "LOT42", 100_000_000, "quantity 100000000: GS1 AI 30 holds at most 8 digits"),
+    ],
+)
+def test_a_box_refuses_what_its_gs1_code_cannot_carry(
+    part: str, lot: str, quantity: int, problem: str
+) -> None:
+    with pytest.raises(ValueError, match=problem):
+        BoxLabel(part, lot, quantity, ())

@@ -146,7 +146,9 @@ def test_a_team_lead_overrides_a_held_lot_with_a_reason_recorded_as_its_own_even
     assert lines["IC-STM32F407"].qty_loaded == 50
     with services.store.read() as session:
         [event] = session.exec(select(Event).where(Event.type == "material.overridden")).all()
-        loads = session.exec(select(MaterialLoad)).all()
+        loads = session.exec(
+            select(MaterialLoad).where(MaterialLoad.operation_id == task.operation_id)
+        ).all()
     payload = json.loads(event.payload)
     assert payload["verdict"] == "lot_on_hold" and payload["reason"] == "concession"
     assert payload["approved_by"] == lead.user_id and event.user_id == operator.user_id

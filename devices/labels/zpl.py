@@ -3,7 +3,8 @@
 Field data never reaches the printer raw. Every field is preceded by ^FH (hex indicator `_`)
 and `^`, `~`, `_` and control characters are written as `_XX`, so no value can end a field or
 start a command. Barcode data also gets the symbology's own escapes: Code 128 `>` invocation
-codes, and the ^BX escape character doubled.
+codes, and the ^BX escape character doubled. A box label's GS1 DataMatrix marks its FNC1s
+with the ^BX escape sequence `_1`, written `_5F1` as ^FH decodes hex before ^BX reads escapes.
 """
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ _ELLIPSIS = "..."
 _SERIAL_TEXT_MM = 2.5
 # ^BX escape character, set explicitly: printers' defaults differ by firmware (`_` or `~`).
 _DM_ESCAPE = "_"
+_DM_FNC1 = "_5F1"  # `_1` once ^FH has decoded it
+# Bigger modules only make a handheld imager stand further back.
+_DM_MAX_MODULE_MM = 1.0
+# Code 128 modules of white after the stop bar, kept inside the width a barcode is given.
+_CODE128_QUIET = 10
 
 _HEX_SPECIALS = {ord(c): f"_{ord(c):02X}" for c in "^~_"}
 _TEXT_ESCAPES = _HEX_SPECIALS | {c: f"_{c:02X}" for c in (*range(0x20), 0x7F)}
@@ -51,7 +57,7 @@ def _product(label: ProductLabel, size: LabelSize) -> str:
     margin = size.dots(_MARGIN_MM)
     inner = width - 2 * margin
 
-    modules = _datamatrix_modules(label.serial)
+    modules = _datamatrix_modules(_ascii_codewords(label.serial))
     module = max(1, int(min(0.45 * height, 0.35 * inner)) // modules)
     matrix_x = width - margin - modules * module
 
@@ -85,13 +91,23 @@ def _box(label: BoxLabel, size: LabelSize) -> str:
     # Capped, so that on tall stock the room goes to the serial list.
     caption = min(round(0.05 * height), size.dots(4.0))
     bar, gap = min(round(0.1 * height), size.dots(12.0)), size.dots(2.0)
+    row = round(1.1 * caption) + bar + round(1.2 * caption) + gap
+    values = (("PART", label.part), ("LOT", label.lot), ("QTY", str(label.quantity)))
 
-    parts: list[str] = []
+    # The DataMatrix beside the three bars, as big as leaves them room at one dot a module.
+    narrowest = max(_code128_modules(value) for _, value in values) + _CODE128_QUIET
+    room = min(round(0.35 * inner), 3 * row - gap, inner - narrowest)
+    # An FNC1 is one codeword.
+    modules = _datamatrix_modules(sum(1 + _ascii_codewords(e) for e in label.gs1_elements))
+    module = max(1, min(room // modules, size.dots(_DM_MAX_MODULE_MM)))
+    matrix_x = width - margin - modules * module
+
+    parts = [_gs1_datamatrix(matrix_x, margin, module, label.gs1_elements)]
     y = margin
-    for name, value in (("PART", label.part), ("LOT", label.lot), ("QTY", str(label.quantity))):
+    for name, value in values:
         parts.append(_text(margin, y, caption, name))
         y += round(1.1 * caption)
-        parts.append(_code128(margin, y, bar, caption, inner, value))
+        parts.append(_code128(margin, y, bar, caption, matrix_x - margin, value))
         y += bar + round(1.2 * caption) + gap
     parts.append(_serial_list(label.serials, margin, y, inner, height - margin - y, size))
     return "".join(parts)
@@ -146,28 +162,44 @@ def _text(x: int, y: int, height: int, value: str) -> str:
 
 
 def _code128(x: int, y: int, bar: int, font: int, width: int, value: str) -> str:
-    # Subset B: start, data, check and stop symbols of 11 modules, the stop 2 more.
-    module = min(4, max(1, width // (11 * len(value) + 35)))
+    module = min(4, max(1, width // (_code128_modules(value) + _CODE128_QUIET)))
     return (
         f"^FO{x},{y}^BY{module}^A0N,{font}^BCN,{bar},Y,N,N"
         f"^FH^FD{value.translate(_CODE128_ESCAPES)}^FS"
     )
 
 
+def _code128_modules(value: str) -> int:
+    # Subset B: start, data, check and stop symbols of 11 modules, the stop 2 more.
+    return 11 * len(value) + 35
+
+
 def _datamatrix(x: int, y: int, module: int, value: str) -> str:
-    return (
-        f"^FO{x},{y}^BXN,{module},200,,,,{_DM_ESCAPE}"
-        f"^FH^FD{value.translate(_DATAMATRIX_ESCAPES)}^FS"
-    )
+    return _datamatrix_field(x, y, module, value.translate(_DATAMATRIX_ESCAPES))
 
 
-def _datamatrix_modules(value: str) -> int:
-    """Side of the smallest square ECC 200 symbol holding `value` (ASCII mode)."""
+def _gs1_datamatrix(x: int, y: int, module: int, elements: tuple[str, ...]) -> str:
+    """FNC1 first (the symbol is GS1), then between elements as their separator."""
+    data = "".join(_DM_FNC1 + element.translate(_DATAMATRIX_ESCAPES) for element in elements)
+    return _datamatrix_field(x, y, module, data)
+
+
+def _datamatrix_field(x: int, y: int, module: int, escaped: str) -> str:
+    return f"^FO{x},{y}^BXN,{module},200,,,,{_DM_ESCAPE}^FH^FD{escaped}^FS"
+
+
+def _ascii_codewords(value: str) -> int:
+    """Data codewords `value` takes in ECC 200's ASCII mode."""
     codewords, i = 0, 0
     while i < len(value):
         # Two digits in a row share one codeword.
         i += 2 if value[i : i + 2].isdigit() and len(value[i : i + 2]) == 2 else 1
         codewords += 1
+    return codewords
+
+
+def _datamatrix_modules(codewords: int) -> int:
+    """Side of the smallest square ECC 200 symbol holding `codewords` data codewords."""
     for side, capacity in _DATAMATRIX_SIZES:
         if codewords <= capacity:
             return side

@@ -61,6 +61,7 @@ class Command(StrEnum):
     HELP = "help"
     CANCEL = "cancel"
     LOGOUT = "logout"
+    TRACE = "trace"
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,7 @@ class MaterialLoad(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("operation_id", "lot_no"),)
     id: str = Field(primary_key=True)
     operation_id: str = Field(foreign_key="operation.id", index=True)
-    lot_no: str
+    lot_no: str = Field(index=True)
     item_code: str
     qty: float
     loaded_at: datetime = Field(sa_type=UTCDateTime)

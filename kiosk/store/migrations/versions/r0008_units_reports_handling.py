@@ -36,6 +36,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_serial_unit_sn", "serial_unit", ["sn"])
     op.create_index("ix_serial_unit_operation_id", "serial_unit", ["operation_id"])
+    # Traceability looks loads up by lot (lot → every unit built from it).
+    op.create_index("ix_material_load_lot_no", "material_load", ["lot_no"])
     op.create_table(
         "work_report",
         sa.Column("id", sa.String(), primary_key=True),

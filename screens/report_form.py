@@ -1,0 +1,138 @@
+"""The work report form: good and scrap quantities, partial or final, then the scrap reason.
+
+Tab moves between the two fields, F3 makes the report final (or partial again), Enter or
+F2 sends it; scrap asks for its reason from the plant's list before the form answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from kiosk.i18n import Translator
+from kiosk.report_values import ReportRequest, ReportSheet, ScrapReason
+from screens.choice_prompt import ChoicePrompt
+from screens.widgets.key_bar import KeyBar
+
+_MAX_QTY = 9_999_999  # a stray extra digit must not become a report of millions
+
+
+class ReportForm(ModalScreen[ReportRequest | None]):
+    BINDINGS = [
+        Binding("f2", "send", "key.report_send", key_display="F2"),
+        Binding("f3", "final", "key.report_final", key_display="F3"),
+        Binding("escape", "cancel", "key.cancel", key_display="Esc"),
+    ]
+    DEFAULT_CSS = """
+    ReportForm { align: center middle; }
+    ReportForm > Vertical {
+        width: 60; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $accent; background: $surface; padding: 0 1;
+    }
+    ReportForm Label { width: 100%; text-style: bold; }
+    ReportForm .row { height: auto; }
+    ReportForm .row Label { width: 12; padding: 1 0 0 0; text-style: none; }
+    ReportForm .row Input { width: 1fr; }
+    ReportForm #final { width: 100%; text-style: bold; }
+    ReportForm #final.-final { background: $warning; color: $text; }
+    ReportForm #problem { width: 100%; color: $text-error; }
+    """
+
+    def __init__(self, tr: Translator, sheet: ReportSheet, reasons: Sequence[ScrapReason]) -> None:
+        super().__init__()
+        self._tr = tr
+        self._sheet = sheet
+        self._reasons = list(reasons)
+        self.final = False
+
+    def compose(self) -> ComposeResult:
+        sheet = self._sheet
+        minutes = round(sheet.labour_seconds / 60)
+        with Vertical():
+            yield Label(
+                self._tr("report.title", task=f"{sheet.work_order} {sheet.seq} {sheet.operation}")
+            )
+            yield Static(
+                self._tr(
+                    "report.progress",
+                    good=sheet.qty_good,
+                    scrap=sheet.qty_scrap,
+                    planned=sheet.qty_planned,
+                    remaining=sheet.remaining,
+                )
+            )
+            yield Static(self._tr("report.labour", minutes=minutes))
+            if sheet.binds_serials:
+                yield Static(self._tr("report.serials", count=sheet.unreported_serials))
+            with Horizontal(classes="row"):
+                yield Label(self._tr("report.good"))
+                yield Input(
+                    str(sheet.unreported_serials) if sheet.binds_serials else "",
+                    type="integer",
+                    id="good",
+                )
+            with Horizontal(classes="row"):
+                yield Label(self._tr("report.scrap"))
+                yield Input("", type="integer", id="scrap")
+            yield Static("", id="final")
+            yield Static("", id="problem")
+            yield KeyBar(self._tr)
+
+    def on_mount(self) -> None:
+        self._show_final()
+        self.query_one("#good", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "good":
+            self.query_one("#scrap", Input).focus()
+        else:
+            self.action_send()
+
+    def action_final(self) -> None:
+        self.final = not self.final
+        self._show_final()
+
+    def action_send(self) -> None:
+        good, scrap = self._quantity("good"), self._quantity("scrap")
+        if good is None or scrap is None:
+            self.app.bell()
+            self.query_one("#problem", Static).update(self._tr("report.bad_quantity"))
+            return
+        if not scrap:
+            self.dismiss(ReportRequest(good, 0, None, self.final))
+            return
+        if not self._reasons:
+            self.app.bell()
+            self.query_one("#problem", Static).update(self._tr("report.no_reasons"))
+            return
+
+        def reason_given(reason: str | None) -> None:
+            if reason is not None:
+                self.dismiss(ReportRequest(good, scrap, reason, self.final))
+
+        choices = [(reason.code, f"{reason.code} {reason.name}") for reason in self._reasons]
+        self.app.push_screen(
+            ChoicePrompt(self._tr, "report.reason_title", choices, translated=True), reason_given
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def _quantity(self, field: str) -> int | None:
+        text = self.query_one(f"#{field}", Input).value.strip()
+        if not text:
+            return 0
+        if not text.isdigit() or int(text) > _MAX_QTY:
+            return None
+        return int(text)
+
+    def _show_final(self) -> None:
+        final = self.query_one("#final", Static)
+        final.update(self._tr("report.final" if self.final else "report.partial"))
+        final.set_class(self.final, "-final")
