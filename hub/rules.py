@@ -22,6 +22,7 @@ from sync.events import (
     MaintenanceClaimed,
     MaterialConsumed,
     MaterialOverridden,
+    MaterialPicked,
     MaterialVerified,
     PayloadProblem,
     payload_object,
@@ -55,8 +56,8 @@ class Verdict:
 # Every accepted event shares this one verdict: `verdict is ACCEPTED` is its cheap test.
 ACCEPTED = Verdict(EventStatus.ACCEPTED)
 # Payloads that name a lot, whose hold and quantity the hub checks.
-_LOT_PAYLOADS = (MaterialConsumed, MaterialVerified, MaterialOverridden)
-LotPayload = MaterialConsumed | MaterialVerified | MaterialOverridden
+_LOT_PAYLOADS = (MaterialConsumed, MaterialVerified, MaterialOverridden, MaterialPicked)
+LotPayload = MaterialConsumed | MaterialVerified | MaterialOverridden | MaterialPicked
 # Payload types a rule looks at: about an operation, a lot, or a claim. Others (sign-ins,
 # labels) are accepted once they read.
 _RULED = {

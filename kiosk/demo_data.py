@@ -832,7 +832,7 @@ def _history(today: date, orders: list[WorkOrder], operations: list[Operation]) 
 
 
 def demo_serial(today: date, order: int, unit: int) -> str:
-    """A demo unit's serial number, as the plant's pattern wants it: SN2611003100017."""
+    """A demo unit's serial number, as the plant's pattern wants it: SN261100310017."""
     return f"SN{today:%y%m}{order:04d}{unit:04d}"
 
 

@@ -40,7 +40,7 @@ from kiosk.store.models import (
     Operation,
     WorkOrder,
 )
-from kiosk.work import LotStatus, Refusal, Refused, WorkOrderStatus
+from kiosk.work import OPEN_STATUSES, LotStatus, Refusal, Refused, WorkOrderStatus
 
 PICKED = "material.picked"
 DELIVERED = "material.delivered"
@@ -374,8 +374,8 @@ def _judge_receipt(session: Session, scan: ScanMeaning) -> _Judged:
 def _pick_lists(
     session: Session, work_order_ids: Sequence[str], today: date
 ) -> dict[str, tuple[HandlingLine, ...]]:
-    """Each work order's BOM items summed over its operations, with what is picked,
-    delivered and still in stock."""
+    """Each work order's BOM items summed over its operations still to do (a finished
+    operation has used its material), with what is picked, delivered and still in stock."""
     if not work_order_ids:
         return {}
     required = session.execute(
@@ -388,7 +388,10 @@ def _pick_lists(
         )
         .join(Operation, col(BomLine.operation_id) == Operation.id)
         .join(Item, col(BomLine.item_code) == Item.code)
-        .where(col(Operation.work_order_id).in_(work_order_ids))
+        .where(
+            col(Operation.work_order_id).in_(work_order_ids),
+            col(Operation.status).in_(OPEN_STATUSES),
+        )
         .group_by(
             col(Operation.work_order_id),
             col(BomLine.item_code),

@@ -44,11 +44,11 @@ from screens.base import StationScreen
 from screens.choice_prompt import ChoicePrompt
 from screens.material_check import MaterialCheckScreen
 from screens.report_form import ReportForm
-from screens.trace import TraceScreen
 from screens.scan_arrived import ScanArrived
 from screens.sop_viewer import SopViewerScreen
 from screens.sync_issues import SyncIssuesScreen
 from screens.text_prompt import TextPrompt
+from screens.trace import TraceScreen
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.station_header import StationHeader
 from screens.widgets.task_detail import TaskDetailPane

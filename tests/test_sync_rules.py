@@ -72,6 +72,10 @@ def test_facts_are_recorded_and_flagged_claims_go_to_the_first(
             stores["ST-2"], 1, "material.verified", operation_id=op1, lot_no="L1",
             item_code="ITEM-1", verdict="ok",
         )  # fmt: skip
+        write_events(
+            stores["ST-2"], 1, "material.picked", work_order_id="wo-1", work_order="WO-1",
+            lot_no="L1", item_code="ITEM-1", qty=40,
+        )  # fmt: skip
         # Meanwhile the planner cancels WO-0 and quality puts the lot on hold.
         plant.write([_cancel(orders[2]), Record("lot", "L1", (), {**LOT, "status": "on_hold"})])
         for sid in ("ST-1", "ST-2"):
@@ -89,6 +93,8 @@ def test_facts_are_recorded_and_flagged_claims_go_to_the_first(
     assert ("material.consumed", "flagged", "lot_on_hold") in first
     assert ("material.consumed", "flagged", "lot_on_hold,lot_overconsumed") in second
     assert ("material.verified", "flagged", "lot_on_hold") in second
+    # Picked from a lot the hub holds, unknown to the station when it picked.
+    assert ("material.picked", "flagged", "lot_on_hold") in second
     assert ("maintenance.claimed", "rejected", "taken") in second
     assert not any(t == "maintenance.claimed" for t, _, _ in first)
     taken = next(i for i in sync_issues(stores["ST-2"]) if i.reason == "taken")

@@ -6,48 +6,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from kiosk.handling_values import HandlingLine
 from kiosk.i18n import Translator
+from screens.widgets.column_table import ColumnTable
 
 WIDE_COLUMNS = ("item", "description", "required", "picked", "delivered", "to_pick")
 # A handheld (40 columns) sees the part, what is picked and what is still to pick.
 COMPACT_COLUMNS = ("item", "picked", "to_pick")
 
 
-class HandlingPickTable(DataTable[Text | str]):
-    DEFAULT_CSS = """
-    HandlingPickTable { height: 1fr; scrollbar-size-vertical: 1; }
-    """
+class HandlingPickTable(ColumnTable[HandlingLine]):
+    WIDE = WIDE_COLUMNS
+    COMPACT = COMPACT_COLUMNS
+    LABELS = "handling.col_"
 
     def __init__(self, tr: Translator) -> None:
-        super().__init__(cursor_type="none", zebra_stripes=True, id="handling-pick-list")
-        self._tr = tr
-        self._columns: tuple[str, ...] = WIDE_COLUMNS
-        self._lines: tuple[HandlingLine, ...] = ()
-
-    def on_mount(self) -> None:
-        self._add_columns()
-
-    def set_compact(self, compact: bool) -> None:
-        columns = COMPACT_COLUMNS if compact else WIDE_COLUMNS
-        if columns != self._columns:
-            self._columns = columns
-            self.clear(columns=True)
-            self._add_columns()
-            self.show(self._lines)
+        super().__init__(tr, cursor_type="none", id="handling-pick-list")
 
     def show(self, lines: Sequence[HandlingLine]) -> None:
-        self._lines = tuple(lines)
+        self._rows = tuple(lines)
         self.clear()
-        for line in self._lines:
-            cells = self._cells(line)
-            self.add_row(*(cells[name] for name in self._columns), key=line.item_code)
-
-    def _add_columns(self) -> None:
-        for name in self._columns:
-            self.add_column(self._tr(f"handling.col_{name}"), key=name)
+        self._add_rows()
 
     def _cells(self, line: HandlingLine) -> dict[str, Text | str]:
         if line.done:
@@ -65,3 +45,6 @@ class HandlingPickTable(DataTable[Text | str]):
             "delivered": f"{line.qty_delivered:g}",
             "to_pick": to_pick,
         }
+
+    def _key(self, line: HandlingLine) -> str:
+        return line.item_code
