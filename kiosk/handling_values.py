@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from kiosk.material_check import LabelProblem
+
 # Quantities are sums of floats (0.6 g of paste a board): a hair's difference is no shortage.
 _EPSILON = 1e-9
 
@@ -35,6 +37,8 @@ class HandlingVerdict(StrEnum):
     ALREADY_RECEIVED = "already_received"
     NOT_A_FINISHED_GOOD = "not_a_finished_good"
     NO_QUANTITY = "no_quantity"
+    NOT_NEEDED = "not_needed"  # nothing left to pick of the item for the work order
+    TOO_MANY = "too_many"  # more units than the box lot's work order plans
     BAD_LABEL = "bad_label"
 
 
@@ -90,8 +94,10 @@ class OrderPicking:
 @dataclass(frozen=True)
 class HandlingResult:
     """One scan's verdict. `detail` says why in data (the parser's reason, the part the label
-    names, an expiry date, the work center); the screen words it. `lines` is the pick list
-    of `work_order_id` after the scan (empty for a receipt)."""
+    names, an expiry date, the work center, a planned quantity); the screen words it, and
+    words `problem` for a BAD LABEL the parser had no reason for. `lines` is the pick list of
+    `work_order_id` after the scan (empty for a receipt, whose work order is the one its box
+    lot names, if any)."""
 
     act: Act
     verdict: HandlingVerdict
@@ -103,6 +109,7 @@ class HandlingResult:
     detail: str
     event_id: str | None  # the event an accepted scan was committed with
     lines: tuple[HandlingLine, ...] = ()
+    problem: LabelProblem | None = None
 
     @property
     def ok(self) -> bool:

@@ -184,8 +184,12 @@ CATALOG: dict[str, dict[Language, str]] = {
         EN: "✖ {sn} has not been through operation {detail}: send it back.",
     },
     "serial.not_running": {
-        ZH: "✖ {sn}：请先开工（F2），再扫描序列号。",
-        EN: "✖ {sn}: start the operation (F2) before scanning units.",
+        ZH: "✖ {sn}：工序未在进行中，请先开工（F2）或恢复（F4），再扫描序列号。",
+        EN: "✖ {sn}: the operation is not running; start (F2) or resume (F4) it first.",
+    },
+    "serial.scrapped": {
+        ZH: "✖ {sn} 已在工序 {detail} 报废，不能继续加工。",
+        EN: "✖ {sn} was scrapped at operation {detail}: it goes no further.",
     },
     "serial.not_serialized": {
         ZH: "此工序不记录序列号（{sn}）。",
@@ -221,6 +225,23 @@ CATALOG: dict[str, dict[Language, str]] = {
         EN: "Quantities are whole numbers (0 to 9,999,999).",
     },
     "report.reason_title": {ZH: "报废原因", EN: "Reason for the scrap"},
+    "report.scan_scrap": {
+        ZH: "报废品请扫描其序列号。",
+        EN: "Scan the serial number of each scrapped unit.",
+    },
+    "report.scrapped": {ZH: "报废：{serials}", EN: "Scrapped: {serials}"},
+    "report.scan_not_scrap": {
+        ZH: "这里只能扫描报废品的序列号。",
+        EN: "Only a scrapped unit's serial number can be scanned here.",
+    },
+    "report.scrap_twice": {
+        ZH: "这个序列号已记为报废。",
+        EN: "That unit is already counted as scrap.",
+    },
+    "report.approval_detail": {
+        ZH: "报工 合格 {good} 报废 {scrap}：合计将达 {total}，计划 {planned}",
+        EN: "Report of {good} good, {scrap} scrap: {total} in all, {planned} planned",
+    },
     "report.no_reasons": {
         ZH: "本工位还没有报废原因清单（等待与服务器同步）。请联系班组长。",
         EN: "This station has no scrap reasons yet (not synced from the hub). Call the team lead.",
@@ -265,6 +286,19 @@ CATALOG: dict[str, dict[Language, str]] = {
     "refusal.over_plan": {
         ZH: "超出计划数量，需要班组长批准。",
         EN: "More than planned: a team lead must approve.",
+    },
+    "refusal.serials_unaccounted": {
+        ZH: "完工报工必须交代每个已扫描的产品：合格数加报废的序列号应等于已扫描数。",
+        EN: "A final report accounts for every unit scanned: good plus scrapped units must "
+        "equal the units scanned.",
+    },
+    "refusal.serial_not_here": {
+        ZH: "报废的序列号不是本工序已扫描且未报工的产品。",
+        EN: "A scrapped serial number is not a unit scanned here and not yet reported.",
+    },
+    "refusal.scrap_below_serials": {
+        ZH: "报废数少于扫描的报废序列号数。",
+        EN: "The scrap quantity is less than the scrapped units scanned.",
     },
     "refusal.serials_missing": {
         ZH: "合格数多于已扫描的序列号：请先扫描每件产品。",
@@ -430,6 +464,8 @@ CATALOG: dict[str, dict[Language, str]] = {
     "handling.verdict.already_received": {ZH: "已入过库", EN: "ALREADY RECEIVED"},
     "handling.verdict.not_a_finished_good": {ZH: "不是成品", EN: "NOT A FINISHED GOOD"},
     "handling.verdict.no_quantity": {ZH: "无数量", EN: "NO QUANTITY"},
+    "handling.verdict.not_needed": {ZH: "无需配料", EN: "NOT NEEDED"},
+    "handling.verdict.too_many": {ZH: "超出计划", EN: "TOO MANY"},
     "handling.verdict.bad_label": {ZH: "标签错误", EN: "BAD LABEL"},
     "handling.detail.picked": {
         ZH: "批次 {lot}（{item}）数量 {qty} 已配给 {order}。",
@@ -448,12 +484,12 @@ CATALOG: dict[str, dict[Language, str]] = {
         EN: "{item} (lot {lot}) is not on the pick list of {order}.",
     },
     "handling.detail.wrong_part": {
-        ZH: "标签料号 {detail}，批次 {lot} 实为 {item}。不要配料。",
-        EN: "The label says part {detail}; lot {lot} is {item}. Do not pick it.",
+        ZH: "标签料号 {detail}，批次 {lot} 实为 {item}。请隔离。",
+        EN: "The label says part {detail}; lot {lot} is {item}. Set it aside.",
     },
     "handling.detail.lot_on_hold": {
-        ZH: "批次 {lot}（{item}）已冻结，不得配料。请隔离。",
-        EN: "Lot {lot} ({item}) is on hold: do not pick it. Set it aside.",
+        ZH: "批次 {lot}（{item}）已冻结，不得使用。请隔离。",
+        EN: "Lot {lot} ({item}) is on hold: do not use it. Set it aside.",
     },
     "handling.detail.expired": {
         ZH: "批次 {lot}（{item}）已于 {detail} 过期。",
@@ -491,9 +527,25 @@ CATALOG: dict[str, dict[Language, str]] = {
         ZH: "{item} 批次 {lot} 的箱标签没有数量。",
         EN: "The box label of {item}, lot {lot}, carries no quantity.",
     },
+    "handling.detail.not_needed": {
+        ZH: "{order} 的 {item} 已配齐，批次 {lot} 无需再配。",
+        EN: "Nothing left to pick of {item} for {order}: lot {lot} is not needed.",
+    },
+    "handling.detail.too_many": {
+        ZH: "{order} 计划生产 {detail} 件 {item}，本箱 {qty} 件入库后将超出计划。",
+        EN: "{order} plans {detail} × {item}: this box of {qty} would be more than planned.",
+    },
     "handling.detail.bad_label": {
         ZH: "无法读取此标签：{detail}",
         EN: "This label cannot be read: {detail}",
+    },
+    # Why a label is bad, when the service says so (the parser's own reasons stay as given).
+    "label_problem.not_a_material_label": {ZH: "不是物料标签", EN: "not a material label"},
+    "label_problem.no_lot": {ZH: "标签上没有批次号", EN: "the label carries no lot"},
+    "label_problem.no_part": {ZH: "标签上没有料号", EN: "the label carries no part"},
+    "label_problem.fractional_quantity": {
+        ZH: "数量 {qty} 不是整数",
+        EN: "the quantity {qty} is not a whole number",
     },
     "sync.event.material.picked": {ZH: "配料", EN: "material picked"},
     "sync.event.material.delivered": {ZH: "送料到线", EN: "material delivered"},
@@ -600,6 +652,11 @@ CATALOG: dict[str, dict[Language, str]] = {
         EN: "loaded {time} · {count} unit(s)",
     },
     "trace.unit": {ZH: "{sn} · 工序 {seq} · {time}", EN: "{sn} · op {seq} · {time}"},
+    "trace.scrapped": {ZH: "已报废", EN: "SCRAPPED"},
+    "trace.more": {
+        ZH: "还有 {count} 件…（回车显示后 {next} 件）",
+        EN: "{count} more… (Enter for the next {next})",
+    },
     # Labels
     "label.title": {ZH: "扫描或输入产品序列号", EN: "Scan or type the unit's serial number"},
     "label.placeholder": {ZH: "序列号", EN: "serial number"},

@@ -49,10 +49,19 @@ class PickLine:
         return max(0.0, self.qty_required - self.qty_loaded)
 
 
+class LabelProblem(StrEnum):
+    """Why the service calls a scan a BAD LABEL when the barcode parser did not say why."""
+
+    NOT_A_MATERIAL_LABEL = "not_a_material_label"  # a badge, a serial number, a command
+    NO_LOT = "no_lot"
+    NO_PART = "no_part"
+    FRACTIONAL_QUANTITY = "fractional_quantity"  # the result's `qty` is not a whole number
+
+
 @dataclass(frozen=True)
 class Verification:
     """One scan's verdict, as committed. `detail` says why in data (the parser's reason,
-    the part the label names, the expiry date); the screen words it."""
+    a LabelProblem's value, the part the label names, the expiry date); the screen words it."""
 
     verdict: MaterialVerdict
     operation_id: str

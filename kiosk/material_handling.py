@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import Select, func
 from sqlalchemy import select as columns
@@ -29,6 +30,7 @@ from kiosk.handling_values import (
 )
 from kiosk.identity import SignedIn
 from kiosk.ids import new_id
+from kiosk.material_check import LabelProblem
 from kiosk.roles import Permission
 from kiosk.store.database import Store
 from kiosk.store.models import (
@@ -46,8 +48,16 @@ PICKED = "material.picked"
 DELIVERED = "material.delivered"
 RECEIVED = "goods.received"
 
-# (verdict, lot or box lot, item, quantity, detail)
-_Judged = tuple[HandlingVerdict, str, str, float, str]
+
+class _Judged(NamedTuple):
+    """A scan's verdict before anything is written: see `HandlingResult`."""
+
+    verdict: HandlingVerdict
+    lot_no: str  # the lot, or the box lot
+    item_code: str
+    qty: float
+    detail: str = ""
+    problem: LabelProblem | None = None
 
 
 class MaterialHandlingService:
@@ -91,62 +101,47 @@ class MaterialHandlingService:
         with self._store.write() as session:
             order = self._order(session, work_order_id)
             lines = _pick_lists(session, [order.id], today).get(order.id, ())
-            verdict, lot_no, item_code, qty, detail = _judge_pick(
-                session, order.id, lines, scan, today
-            )
-            event_id = None
-            if verdict is HandlingVerdict.PICKED:
-                now = self._clock.now()
-                session.add(
-                    MaterialPick(
-                        id=new_id(),
-                        work_order_id=order.id,
-                        lot_no=lot_no,
-                        item_code=item_code,
-                        qty=qty,
-                        picked_at=now,
-                        picked_by=who.user_id,
-                    )
+            judged = _judge_pick(session, order.id, lines, scan, today)
+            if judged.verdict is not HandlingVerdict.PICKED:
+                return _answer(Act.PICK, judged, order, lines=lines)
+            session.add(
+                MaterialPick(
+                    id=new_id(),
+                    work_order_id=order.id,
+                    lot_no=judged.lot_no,
+                    item_code=judged.item_code,
+                    qty=judged.qty,
+                    picked_at=self._clock.now(),
+                    picked_by=who.user_id,
                 )
-                payload = {
-                    "work_order_id": order.id,
-                    "work_order": order.number,
-                    "lot_no": lot_no,
-                    "item_code": item_code,
-                    "qty": qty,
-                    "session_id": who.session_id,
-                }
-                event = self._store.outbox.append(
-                    session, PICKED, payload, who.user_id, subject_id=order.id
-                )
-                event_id = event.id
-                lines = _pick_lists(session, [order.id], today).get(order.id, ())
-            return HandlingResult(
-                Act.PICK,
-                verdict,
-                order.id,
-                order.number,
-                lot_no,
-                item_code,
-                qty,
-                detail,
-                event_id,
-                lines,
             )
+            payload = {
+                "work_order_id": order.id,
+                "work_order": order.number,
+                "lot_no": judged.lot_no,
+                "item_code": judged.item_code,
+                "qty": judged.qty,
+                "session_id": who.session_id,
+            }
+            event = self._store.outbox.append(
+                session, PICKED, payload, who.user_id, subject_id=order.id
+            )
+            lines = _pick_lists(session, [order.id], today).get(order.id, ())
+            return _answer(Act.PICK, judged, order, event.id, lines)
 
     def deliver(
         self, scan_text: str, symbology: str | None, barcodes: BarcodeSection, who: SignedIn
     ) -> HandlingResult:
         """A picked lot handed over here: the oldest pick of it not yet delivered, for a work
-        order with an operation at this station; `detail` is the work center."""
+        order with an operation at this station; `detail` is the work center. Checked again
+        as at picking, since a lot may be put on hold or expire in between: the label's part
+        against the picked item, then the lot's state."""
         _check(who)
         scan = interpret(scan_text, symbology, barcodes)
+        today = self._today()
         with self._store.write() as session:
             if not isinstance(scan, MaterialLabel) or not scan.lot:
-                verdict, lot_no, item_code, qty, detail = _unreadable(scan)
-                return HandlingResult(
-                    Act.DELIVER, verdict, "", "", lot_no, item_code, qty, detail, None
-                )
+                return _answer(Act.DELIVER, _unreadable(scan))
             picks = session.exec(
                 select(MaterialPick, WorkOrder)
                 .join(WorkOrder, col(MaterialPick.work_order_id) == WorkOrder.id)
@@ -156,33 +151,14 @@ class MaterialHandlingService:
                 )
                 .order_by(col(MaterialPick.picked_at), col(MaterialPick.id))
             ).all()
-            waiting = [(pick, order) for pick, order in picks if pick.delivered_at is None]
             if not picks:
-                return HandlingResult(
-                    Act.DELIVER,
-                    HandlingVerdict.NOT_PICKED,
-                    "",
-                    "",
-                    scan.lot,
-                    scan.part or "",
-                    0.0,
-                    "",
-                    None,
-                )
-            if not waiting:
-                pick, order = picks[-1]
-                return HandlingResult(
-                    Act.DELIVER,
-                    HandlingVerdict.ALREADY_DELIVERED,
-                    order.id,
-                    order.number,
-                    pick.lot_no,
-                    pick.item_code,
-                    pick.qty,
-                    pick.delivered_to or "",
-                    None,
-                )
-            pick, order = waiting[0]
+                judged = _Judged(HandlingVerdict.NOT_PICKED, scan.lot, scan.part or "", 0.0)
+                return _answer(Act.DELIVER, judged)
+            waiting = [(pick, order) for pick, order in picks if pick.delivered_at is None]
+            pick, order = waiting[0] if waiting else picks[-1]
+            refused = _judge_delivery(session, pick, scan, today)
+            if refused is not None:
+                return _answer(Act.DELIVER, refused, order)
             center = self._work_center(session, order.id, pick.item_code)
             pick.delivered_to = center
             pick.delivered_at = self._clock.now()
@@ -199,56 +175,47 @@ class MaterialHandlingService:
             event = self._store.outbox.append(
                 session, DELIVERED, payload, who.user_id, subject_id=order.id
             )
-            return HandlingResult(
-                Act.DELIVER,
-                HandlingVerdict.DELIVERED,
-                order.id,
-                order.number,
-                pick.lot_no,
-                pick.item_code,
-                pick.qty,
-                center,
-                event.id,
-                _pick_lists(session, [order.id], self._today()).get(order.id, ()),
+            delivered = _Judged(
+                HandlingVerdict.DELIVERED, pick.lot_no, pick.item_code, pick.qty, center
             )
+            lines = _pick_lists(session, [order.id], today).get(order.id, ())
+            return _answer(Act.DELIVER, delivered, order, event.id, lines)
 
     def receive(
         self, scan_text: str, symbology: str | None, barcodes: BarcodeSection, who: SignedIn
     ) -> HandlingResult:
         """A box of finished goods into stock by its label: (240) part, (10) lot, (30) qty;
-        a box of one unit may carry its serial number (21) too."""
+        a box of one unit may carry its serial number (21) too. The result names the work
+        order the box lot names, if it is known here (see `_judge_receipt`)."""
         _check(who)
         scan = interpret(scan_text, symbology, barcodes)
         with self._store.write() as session:
-            verdict, lot_no, item_code, qty, detail = _judge_receipt(session, scan)
-            event_id = None
-            if verdict is HandlingVerdict.RECEIVED:
-                assert isinstance(scan, MaterialLabel)  # only a label is received
-                serials = [scan.serial] if scan.serial else []
-                receipt = GoodsReceipt(
-                    id=new_id(),
-                    item_code=item_code,
-                    lot_no=lot_no,
-                    qty=int(qty),
-                    serials=" ".join(serials),
-                    received_at=self._clock.now(),
-                    received_by=who.user_id,
-                )
-                session.add(receipt)
-                payload = {
-                    "item_code": item_code,
-                    "lot_no": lot_no,
-                    "qty": int(qty),
-                    "serials": serials,
-                    "session_id": who.session_id,
-                }
-                event = self._store.outbox.append(
-                    session, RECEIVED, payload, who.user_id, subject_id=receipt.id
-                )
-                event_id = event.id
-            return HandlingResult(
-                Act.RECEIVE, verdict, "", "", lot_no, item_code, qty, detail, event_id
+            judged, order = _judge_receipt(session, scan)
+            if judged.verdict is not HandlingVerdict.RECEIVED:
+                return _answer(Act.RECEIVE, judged, order)
+            assert isinstance(scan, MaterialLabel)  # only a label is received
+            serials = [scan.serial] if scan.serial else []
+            receipt = GoodsReceipt(
+                id=new_id(),
+                item_code=judged.item_code,
+                lot_no=judged.lot_no,
+                qty=int(judged.qty),
+                serials=" ".join(serials),
+                received_at=self._clock.now(),
+                received_by=who.user_id,
             )
+            session.add(receipt)
+            payload = {
+                "item_code": judged.item_code,
+                "lot_no": judged.lot_no,
+                "qty": int(judged.qty),
+                "serials": serials,
+                "session_id": who.session_id,
+            }
+            event = self._store.outbox.append(
+                session, RECEIVED, payload, who.user_id, subject_id=receipt.id
+            )
+            return _answer(Act.RECEIVE, judged, order, event.id)
 
     def _served(self) -> Select[str]:
         """The work orders with an operation at one of this station's work centers."""
@@ -297,12 +264,53 @@ def _check(who: SignedIn) -> None:
         raise Refused(Refusal.NOT_PERMITTED)
 
 
+def _answer(
+    act: Act,
+    judged: _Judged,
+    order: WorkOrder | None = None,
+    event_id: str | None = None,
+    lines: tuple[HandlingLine, ...] = (),
+) -> HandlingResult:
+    return HandlingResult(
+        act,
+        judged.verdict,
+        order.id if order else "",
+        order.number if order else "",
+        judged.lot_no,
+        judged.item_code,
+        judged.qty,
+        judged.detail,
+        event_id,
+        lines,
+        judged.problem,
+    )
+
+
 def _unreadable(scan: ScanMeaning) -> _Judged:
-    """BAD LABEL for a scan that is not a lot label, with the parser's reason."""
+    """BAD LABEL for a scan that is not a lot label: the parser's reason if it gave one."""
+    if isinstance(scan, UnknownScan):
+        return _Judged(HandlingVerdict.BAD_LABEL, "", "", 0.0, scan.reason)
     if isinstance(scan, MaterialLabel):
-        return HandlingVerdict.BAD_LABEL, "", scan.part or "", 0.0, "the label carries no lot"
-    reason = scan.reason if isinstance(scan, UnknownScan) else "not a material label"
-    return HandlingVerdict.BAD_LABEL, "", "", 0.0, reason
+        problem = LabelProblem.NO_LOT
+        return _Judged(HandlingVerdict.BAD_LABEL, "", scan.part or "", 0.0, problem=problem)
+    return _Judged(
+        HandlingVerdict.BAD_LABEL, "", "", 0.0, problem=LabelProblem.NOT_A_MATERIAL_LABEL
+    )
+
+
+def _lot_state(
+    lot: MaterialLot | None, label: MaterialLabel, today: date
+) -> tuple[HandlingVerdict, str] | None:
+    """LOT ON HOLD, or EXPIRED with the sooner of the lot's and the label's expiry; None for
+    a lot fit to use. A lot the store no longer has (dropped by a resync after it was
+    picked) has only its label's expiry to check."""
+    if lot is not None and lot.status == LotStatus.ON_HOLD:
+        return HandlingVerdict.LOT_ON_HOLD, ""
+    known = lot.expires_on if lot is not None else None
+    expiry = min(filter(None, (known, label.expiry)), default=None)
+    if expiry is not None and expiry < today:
+        return HandlingVerdict.EXPIRED, expiry.isoformat()
+    return None
 
 
 def _judge_pick(
@@ -313,62 +321,115 @@ def _judge_pick(
     today: date,
 ) -> _Judged:
     """Checked in the order kiosk/materials.py checks a load: the label, the part, the pick
-    list, the lot's state. The quantity is the label's, else what is left of the lot, and
-    never more than is left of it after other work orders' picks."""
+    list, the lot's state; then whether the item still has anything to pick. The quantity
+    is the label's, else what is left of the lot, and never more than is left of it after
+    other work orders' picks. A lot bigger than what is still to pick is picked whole (reels
+    are not split at the warehouse), but only while something is still to pick."""
     if not isinstance(scan, MaterialLabel) or not scan.lot:
         return _unreadable(scan)
     lot = session.exec(select(MaterialLot).where(MaterialLot.lot_no == scan.lot)).first()
     label_qty = float(scan.qty) if scan.qty is not None else None
     if lot is None:
-        return HandlingVerdict.UNKNOWN_LOT, scan.lot, scan.part or "", label_qty or 0.0, ""
+        return _Judged(HandlingVerdict.UNKNOWN_LOT, scan.lot, scan.part or "", label_qty or 0.0)
     left = max(0.0, lot.qty - _taken(session, [lot.lot_no]).get(lot.lot_no, 0.0))
     qty = min(label_qty if label_qty is not None else left, left)
-    lot_no, item_code = lot.lot_no, lot.item_code
-    if scan.part and scan.part != item_code:
-        return HandlingVerdict.WRONG_PART, lot_no, item_code, qty, scan.part
-    if all(line.item_code != item_code for line in lines):
-        return HandlingVerdict.NOT_IN_PICK_LIST, lot_no, item_code, qty, ""
-    if lot.status == LotStatus.ON_HOLD:
-        return HandlingVerdict.LOT_ON_HOLD, lot_no, item_code, qty, ""
-    expiry = min(filter(None, (lot.expires_on, scan.expiry)), default=None)
-    if expiry is not None and expiry < today:
-        return HandlingVerdict.EXPIRED, lot_no, item_code, qty, expiry.isoformat()
+    named = (lot.lot_no, lot.item_code, qty)
+    if scan.part and scan.part != lot.item_code:
+        return _Judged(HandlingVerdict.WRONG_PART, *named, scan.part)
+    line = next((line for line in lines if line.item_code == lot.item_code), None)
+    if line is None:
+        return _Judged(HandlingVerdict.NOT_IN_PICK_LIST, *named)
+    state = _lot_state(lot, scan, today)
+    if state is not None:
+        return _Judged(state[0], *named, state[1])
     picked = session.exec(
         select(MaterialPick.id).where(
-            MaterialPick.work_order_id == work_order_id, MaterialPick.lot_no == lot_no
+            MaterialPick.work_order_id == work_order_id, MaterialPick.lot_no == lot.lot_no
         )
     ).first()
     if picked is not None:
-        return HandlingVerdict.ALREADY_PICKED, lot_no, item_code, qty, ""
+        return _Judged(HandlingVerdict.ALREADY_PICKED, *named)
+    if line.done:
+        return _Judged(HandlingVerdict.NOT_NEEDED, *named)
     if lot.status == LotStatus.CONSUMED or qty <= 0:
-        return HandlingVerdict.LOT_EMPTY, lot_no, item_code, qty, ""
-    return HandlingVerdict.PICKED, lot_no, item_code, qty, ""
+        return _Judged(HandlingVerdict.LOT_EMPTY, *named)
+    return _Judged(HandlingVerdict.PICKED, *named)
 
 
-def _judge_receipt(session: Session, scan: ScanMeaning) -> _Judged:
+def _judge_delivery(
+    session: Session, pick: MaterialPick, label: MaterialLabel, today: date
+) -> _Judged | None:
+    """Why the lot of `pick` may not go to the line, or None: a label naming another part
+    than the one picked, a pick delivered already, a lot on hold or expired since."""
+    named = (pick.lot_no, pick.item_code, pick.qty)
+    if label.part and label.part != pick.item_code:
+        return _Judged(HandlingVerdict.WRONG_PART, *named, label.part)
+    if pick.delivered_at is not None:
+        return _Judged(HandlingVerdict.ALREADY_DELIVERED, *named, pick.delivered_to or "")
+    lot = session.exec(select(MaterialLot).where(MaterialLot.lot_no == pick.lot_no)).first()
+    state = _lot_state(lot, label, today)
+    return None if state is None else _Judged(state[0], *named, state[1])
+
+
+def _judge_receipt(session: Session, scan: ScanMeaning) -> tuple[_Judged, WorkOrder | None]:
+    """A box label's verdict, and the work order its box lot names.
+
+    Boxes are printed at other stations ("<work order number>-B001", kiosk/reporting.py),
+    and this one does not know every box made, so an unknown box lot is received. A box lot
+    that names a work order known here is checked against it: its part must be the order's
+    item (else WRONG PART), and the units received in that order's boxes, this one included,
+    may not outnumber the order's planned quantity (else TOO MANY)."""
     if not isinstance(scan, MaterialLabel):
-        return _unreadable(scan)
+        return _unreadable(scan), None
     if not scan.part:
-        return HandlingVerdict.BAD_LABEL, scan.lot or "", "", 0.0, "the label carries no part"
+        no_part = _Judged(
+            HandlingVerdict.BAD_LABEL, scan.lot or "", "", 0.0, problem=LabelProblem.NO_PART
+        )
+        return no_part, None
     if not scan.lot:
-        return _unreadable(scan)
+        return _unreadable(scan), None
     qty = float(scan.qty or 0)
     named = (scan.lot, scan.part, qty)
+    order = _box_order(session, scan.lot)
     made = session.exec(select(WorkOrder.id).where(WorkOrder.item_code == scan.part)).first()
     if made is None:
-        return HandlingVerdict.NOT_A_FINISHED_GOOD, *named, ""
+        return _Judged(HandlingVerdict.NOT_A_FINISHED_GOOD, *named), order
+    if order is not None and order.item_code != scan.part:
+        return _Judged(HandlingVerdict.WRONG_PART, scan.lot, order.item_code, qty, scan.part), order
     received = session.exec(
         select(GoodsReceipt.id).where(
             GoodsReceipt.item_code == scan.part, GoodsReceipt.lot_no == scan.lot
         )
     ).first()
     if received is not None:
-        return HandlingVerdict.ALREADY_RECEIVED, *named, ""
+        return _Judged(HandlingVerdict.ALREADY_RECEIVED, *named), order
     if qty <= 0:
-        return HandlingVerdict.NO_QUANTITY, *named, ""
+        return _Judged(HandlingVerdict.NO_QUANTITY, *named), order
     if not qty.is_integer():
-        return HandlingVerdict.BAD_LABEL, *named, f"the quantity {qty:g} is not a whole number"
-    return HandlingVerdict.RECEIVED, *named, ""
+        fractional = LabelProblem.FRACTIONAL_QUANTITY
+        return _Judged(HandlingVerdict.BAD_LABEL, *named, problem=fractional), order
+    if order is not None and _units_received(session, order) + qty > order.qty_planned:
+        return _Judged(HandlingVerdict.TOO_MANY, *named, str(order.qty_planned)), order
+    return _Judged(HandlingVerdict.RECEIVED, *named), order
+
+
+def _box_order(session: Session, box_lot: str) -> WorkOrder | None:
+    """The work order whose number is the box lot up to one of its "-": the longest such
+    number, as a number may hold "-" itself ("WO-2611-0031-B001" is WO-2611-0031)."""
+    numbers = [box_lot[:at] for at, char in enumerate(box_lot) if char == "-"]
+    orders = session.exec(select(WorkOrder).where(col(WorkOrder.number).in_(numbers))).all()
+    return max(orders, key=lambda order: len(order.number), default=None)
+
+
+def _units_received(session: Session, order: WorkOrder) -> float:
+    """Units of the order's item received so far in boxes whose lot names the order."""
+    total = session.execute(
+        columns(func.sum(col(GoodsReceipt.qty))).where(
+            col(GoodsReceipt.item_code) == order.item_code,
+            col(GoodsReceipt.lot_no).startswith(f"{order.number}-", autoescape=True),
+        )
+    ).scalar_one()
+    return float(total or 0)
 
 
 def _pick_lists(

@@ -19,6 +19,7 @@ from kiosk.clock import Clock
 from kiosk.identity import SignedIn
 from kiosk.ids import new_id
 from kiosk.material_check import (
+    LabelProblem,
     MaterialVerdict,
     OverrideReason,
     PickLine,
@@ -216,10 +217,10 @@ def _judge(
     """(verdict, lot number, item code, quantity, detail), checked in the order an
     operator can act on: a label before its lot, the part before the lot's state."""
     if not isinstance(scan, MaterialLabel):
-        reason = scan.reason if isinstance(scan, UnknownScan) else "not a material label"
+        reason = scan.reason if isinstance(scan, UnknownScan) else LabelProblem.NOT_A_MATERIAL_LABEL
         return MaterialVerdict.BAD_LABEL, "", "", 0.0, reason
     if not scan.lot:
-        return MaterialVerdict.BAD_LABEL, "", scan.part or "", 0.0, "the label carries no lot"
+        return MaterialVerdict.BAD_LABEL, "", scan.part or "", 0.0, LabelProblem.NO_LOT
     found = _rows(session, _LOT, scan.lot)
     label_qty = float(scan.qty) if scan.qty is not None else None
     if not found:

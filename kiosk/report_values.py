@@ -40,6 +40,8 @@ class ReportRequest:
     scrap: int
     scrap_reason: str | None
     final: bool
+    # On an operation that binds serial numbers: the units scrapped, by SN (part of `scrap`).
+    scrapped_serials: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,5 +51,5 @@ class Reported:
     scrap: int
     final: bool
     labels: int  # labels queued for printing
-    serials: tuple[str, ...]  # the units this report counted
+    serials: tuple[str, ...]  # the good units this report counted
     label_problem: str = ""  # why its labels could not be made, when they could not

@@ -2,16 +2,19 @@
 
 Labour time is what the operation's timer ran since the previous report. Scrap needs a
 reason from the plant's list (reason codes the hub sends). More units than planned need a
-team lead's approval. On an operation that binds serial numbers, good units are the bound
-units not yet reported. The report, its event, the operation's quantities and the labels
-it prints are one transaction.
+team lead's approval. On an operation that binds serial numbers every unit is accounted for
+by its SN: the scrapped ones are named (scanned into the report), the good ones are the
+other units bound and not yet reported, and a final report leaves none unaccounted. The
+report, its event, the operation's quantities, the units it counts and the labels it prints
+are one transaction.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
 
 from sqlmodel import Session, col, func, select
 
@@ -83,21 +86,20 @@ class ReportService:
             self._check(session, op, order, request, approver)
             sheet = self._sheet(session, op, order)
             report_id = new_id()
-            serials = self._count_serials(session, op, request.good, report_id)
-            session.add(
-                WorkReport(
-                    id=report_id,
-                    operation_id=op.id,
-                    good=request.good,
-                    scrap=request.scrap,
-                    scrap_reason=request.scrap_reason if request.scrap else None,
-                    final=request.final,
-                    labour_seconds=sheet.labour_seconds,
-                    reported_at=self._clock.now(),
-                    user_id=who.user_id,
-                    approved_by=approver.user_id if approver else None,
-                )
+            serials = self._count_serials(session, op, request, report_id)
+            report = WorkReport(
+                id=report_id,
+                operation_id=op.id,
+                good=request.good,
+                scrap=request.scrap,
+                scrap_reason=request.scrap_reason if request.scrap else None,
+                final=request.final,
+                labour_seconds=sheet.labour_seconds,
+                reported_at=self._clock.now(),
+                user_id=who.user_id,
+                approved_by=approver.user_id if approver else None,
             )
+            session.add(report)
             op.qty_good += request.good
             op.qty_scrap += request.scrap
             if request.final:
@@ -115,11 +117,13 @@ class ReportService:
                     "final": request.final,
                     "labour_seconds": round(sheet.labour_seconds, 3),
                     "approved_by": approver.user_id if approver else None,
+                    "serials": list(serials),
+                    "scrapped_serials": list(request.scrapped_serials),
                 },
                 who.user_id,
                 subject_id=op.id,
             )
-            labels, problem = self._labels_for(session, op, order, request.good, serials)
+            labels, problem = self._labels_for(session, op, order, report, serials)
             for label in labels:
                 self._printing.add_in(session, label, who)
             return Reported(
@@ -157,8 +161,10 @@ class ReportService:
                 raise Refused(Refusal.SCRAP_REASON_NEEDED)
             if request.scrap_reason not in _reasons(session, "en"):
                 raise Refused(Refusal.UNKNOWN_SCRAP_REASON)
-        if op.binds_serials and request.good > len(_unreported(session, op.id)):
-            raise Refused(Refusal.SERIALS_MISSING)
+        if op.binds_serials:
+            _check_serials(session, op, request)
+        elif request.scrapped_serials:
+            raise Refused(Refusal.SERIAL_NOT_HERE)
         done = op.qty_good + op.qty_scrap + request.good + request.scrap
         if done > op.qty_planned and approver is None:
             raise Refused(Refusal.OVER_PLAN)
@@ -185,51 +191,70 @@ class ReportService:
         )
 
     def _count_serials(
-        self, session: Session, op: Operation, good: int, report_id: str
+        self, session: Session, op: Operation, request: ReportRequest, report_id: str
     ) -> tuple[str, ...]:
-        """The oldest `good` bound units not yet reported are the ones this report counts."""
+        """Mark the units this report counts: the scrapped ones it names, and as many good
+        ones as it reports, oldest first, from the others. Answers the good ones."""
         if not op.binds_serials:
             return ()
-        units = _unreported(session, op.id)[:good]
-        for unit in units:
+        scrapped = set(request.scrapped_serials)
+        units = _unreported(session, op.id)
+        good = [unit for unit in units if unit.sn not in scrapped][: request.good]
+        for unit in good + [unit for unit in units if unit.sn in scrapped]:
             unit.report_id = report_id
+            unit.scrapped = unit.sn in scrapped
             session.add(unit)
-        return tuple(unit.sn for unit in units)
+        return tuple(unit.sn for unit in good)
 
     def _labels_for(
         self,
         session: Session,
         op: Operation,
         order: WorkOrder,
-        good: int,
+        report: WorkReport,
         serials: tuple[str, ...],
     ) -> tuple[list[Label], str]:
-        """The labels this report prints, and why one cannot be made ("" when all can).
+        """The labels this report prints, and why any cannot be made ("" when all can).
 
-        A label that cannot be made (a part number a barcode cannot carry) must not cost
-        the report: the report stands and the person is told.
+        A label that cannot be made (a part number a barcode cannot carry) costs neither the
+        report nor the other labels: they print, and the person is told.
         """
-        if good == 0:
+        if report.good == 0:
             return [], ""
         item = session.get(Item, order.item_code)
         assert item is not None  # a foreign key
         today = self._clock.now().astimezone().date()
+        makers: list[Callable[[], Label]] = []
+        if op.work_center in self._labels.product_labels_at:
+            makers += [partial(_product, item, sn, order.number, today) for sn in serials]
+        if op.work_center in self._labels.box_labels_at:
+            lot = box_lot(order.number, report.id)
+            makers.append(partial(BoxLabel, item.code, lot, report.good, serials))
         labels: list[Label] = []
-        try:
-            if op.work_center in self._labels.product_labels_at:
-                labels += [_product(item, sn, order.number, today) for sn in serials]
-            if op.work_center in self._labels.box_labels_at:
-                boxes = session.exec(
-                    select(func.count()).where(
-                        WorkReport.operation_id == op.id, WorkReport.good > 0
-                    )
-                ).one()
-                # Counted after this report was added: the first box of an order is B001.
-                lot = f"{order.number}-B{int(boxes):03d}"
-                labels.append(BoxLabel(item.code, lot, good, serials))
-        except ValueError as exc:
-            return [], str(exc)
-        return labels, ""
+        problems: list[str] = []
+        for make in makers:
+            try:
+                labels.append(make())
+            except ValueError as exc:
+                problems.append(str(exc))
+        return labels, "; ".join(problems)
+
+
+def box_lot(work_order: str, report_id: str) -> str:
+    """The box's lot: its work order and a code from the report's id, unique without asking
+    anybody (two stations at one work center print boxes of one order), within GS1's 20
+    characters for AI 10 when the work order number leaves room for 4 or more."""
+    code = _crockford(int(report_id.replace("-", "")[-10:], 16))  # 40 random bits
+    return f"{work_order}-{code[: max(4, 19 - len(work_order))]}"
+
+
+def _crockford(value: int) -> str:
+    digits = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I L O U: read aloud and typed safely
+    text = ""
+    for _ in range(8):
+        value, rest = divmod(value, 32)
+        text = digits[rest] + text
+    return text
 
 
 def _product(item: Item, sn: str, work_order: str, today: date) -> ProductLabel:
@@ -243,6 +268,22 @@ def _load(session: Session, operation_id: str) -> tuple[Operation, WorkOrder]:
     order = session.get(WorkOrder, op.work_order_id)
     assert order is not None  # a foreign key
     return op, order
+
+
+def _check_serials(session: Session, op: Operation, request: ReportRequest) -> None:
+    """Scrapped units must be units bound here and not yet reported; good ones may not
+    outnumber the others; a final report accounts for every unit."""
+    waiting = {unit.sn for unit in _unreported(session, op.id)}
+    scrapped = set(request.scrapped_serials)
+    if not scrapped <= waiting or len(scrapped) != len(request.scrapped_serials):
+        raise Refused(Refusal.SERIAL_NOT_HERE)
+    if request.scrap < len(scrapped):
+        raise Refused(Refusal.SCRAP_BELOW_SERIALS)
+    others = len(waiting) - len(scrapped)
+    if request.good > others:
+        raise Refused(Refusal.SERIALS_MISSING)
+    if request.final and request.good < others:
+        raise Refused(Refusal.SERIALS_UNACCOUNTED)
 
 
 def _unreported(session: Session, operation_id: str) -> list[SerialUnit]:

@@ -11,6 +11,7 @@ class SerialVerdict(StrEnum):
     ALREADY_BOUND = "already_bound"  # to this operation
     OTHER_WORK_ORDER = "other_work_order"  # the unit belongs to another work order
     PREVIOUS_NOT_DONE = "previous_not_done"
+    SCRAPPED = "scrapped"  # reported as scrap at an operation
     NOT_RUNNING = "not_running"
     NOT_SERIALIZED = "not_serialized"  # this operation does not record serial numbers
 

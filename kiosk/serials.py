@@ -2,8 +2,11 @@
 
 The format is checked where the scan is read (kiosk/barcodes: the plant's serial pattern or
 GS1 AI 21); here a unit is refused when it is already bound (to this operation or to another
-work order), or when the routing says it must first have been bound at the previous
-serial-binding operation and was not. A bound unit and its event commit together.
+work order), when it was scrapped, or when the routing says it must first have been bound at
+the previous serial-binding operation and was not. That last check needs the previous
+operation's bindings: a station serving its work center has them; another station cannot
+know offline, binds the unit, and the hub flags it if the unit skipped that operation. A
+bound unit and its event commit together.
 """
 
 from __future__ import annotations
@@ -96,6 +99,10 @@ class SerialService:
         if elsewhere is not None:
             other = session.get(WorkOrder, elsewhere.work_order_id)
             return SerialVerdict.OTHER_WORK_ORDER, other.number if other else ""
+        scrapped = next((unit for unit in units if unit.scrapped), None)
+        if scrapped is not None:
+            where = session.get(Operation, scrapped.operation_id)
+            return SerialVerdict.SCRAPPED, f"{where.seq} {where.name}" if where else ""
         if op.needs_previous_op:
             previous = session.exec(
                 select(Operation)
@@ -106,7 +113,11 @@ class SerialService:
                 )
                 .order_by(col(Operation.seq).desc())
             ).first()
-            if previous is not None and not any(u.operation_id == previous.id for u in units):
+            if (
+                previous is not None
+                and previous.work_center in self._work_centers
+                and not any(u.operation_id == previous.id for u in units)
+            ):
                 return SerialVerdict.PREVIOUS_NOT_DONE, f"{previous.seq} {previous.name}"
         return None
 

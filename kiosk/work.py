@@ -65,6 +65,9 @@ class Refusal(StrEnum):
     UNKNOWN_SCRAP_REASON = "unknown_scrap_reason"
     OVER_PLAN = "over_plan"  # a team lead may approve it
     SERIALS_MISSING = "serials_missing"
+    SERIALS_UNACCOUNTED = "serials_unaccounted"  # a final report leaves scanned units out
+    SERIAL_NOT_HERE = "serial_not_here"  # named as scrapped, not a unit waiting here
+    SCRAP_BELOW_SERIALS = "scrap_below_serials"  # fewer scrapped than units named scrapped
 
 
 class Refused(Exception):

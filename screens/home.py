@@ -83,19 +83,19 @@ _DONE_MESSAGE = {"start": "task.started", "pause": "task.paused", "resume": "tas
 class HomeScreen(StationScreen):
     ACCEPTS_SCANS = True  # keyboard-wedge scans are routed here as ScanArrived
     BINDINGS = [
-        Binding("f1", "help", "key.help", key_display="F1"),
+        # The work first: on a handheld's three lines of keys the rest may not show.
         Binding("f2", "start", "key.start", key_display="F2"),
         Binding("f3", "pause", "key.pause", key_display="F3"),
         Binding("f4", "resume", "key.resume", key_display="F4"),
+        Binding("f12", "report", "key.report", key_display="F12"),
+        Binding("f9", "material", "key.material", key_display="F9"),
+        Binding("f11", "sop", "key.sop", key_display="F11"),
+        Binding("f10", "logout", "key.logout", key_display="F10"),
+        Binding("f1", "help", "key.help", key_display="F1"),
         Binding("f5", "refresh", "key.refresh", key_display="F5"),
         Binding("f6", "label", "key.label", key_display="F6"),
         Binding("f7", "reprint", "key.reprint", key_display="F7"),
         Binding("f8", "sync_issues", "key.sync_issues", key_display="F8"),
-        # Before F9 and F11: on a handheld's three lines of keys, the way out must show.
-        Binding("f10", "logout", "key.logout", key_display="F10"),
-        Binding("f9", "material", "key.material", key_display="F9"),
-        Binding("f11", "sop", "key.sop", key_display="F11"),
-        Binding("f12", "report", "key.report", key_display="F12"),
         # Every F-key is taken; tracing is rarer than the work itself.
         Binding("ctrl+t", "trace", "key.trace", key_display="^T"),
     ]
@@ -148,7 +148,7 @@ class HomeScreen(StationScreen):
 
     @dataclass
     class ReportRefused(Message):
-        operation_id: str
+        sheet: ReportSheet  # as it is now, for the team lead asked to approve
         request: ReportRequest
         reason: Refusal
 
@@ -480,34 +480,47 @@ class HomeScreen(StationScreen):
         self.post_message(self.ReportSheetLoaded(sheet, reasons))
 
     def on_home_screen_report_sheet_loaded(self, message: HomeScreen.ReportSheetLoaded) -> None:
+        if not self.is_current:  # the person went elsewhere meanwhile: not over that
+            return
         operation_id = message.sheet.operation_id
 
         def filled(request: ReportRequest | None) -> None:
             if request is not None:
                 self._report(operation_id, request, None)
 
-        self.app.push_screen(ReportForm(self.tr, message.sheet, message.reasons), filled)
+        form = ReportForm(self.tr, message.sheet, message.reasons, self._barcodes)
+        self.app.push_screen(form, filled)
 
     @work(thread=True, exit_on_error=False, group="act")
     def _report(self, operation_id: str, request: ReportRequest, approver: SignedIn | None) -> None:
         try:
             reported = self._services.reports.report(operation_id, request, self.user, approver)
         except Refused as refused:
-            self.post_message(self.ReportRefused(operation_id, request, refused.reason))
+            sheet = self._services.reports.sheet(operation_id)
+            self.post_message(self.ReportRefused(sheet, request, refused.reason))
             return
         self.post_message(self.ReportDone(operation_id, reported))
 
     def on_home_screen_report_refused(self, message: HomeScreen.ReportRefused) -> None:
-        if message.reason is not Refusal.OVER_PLAN:
+        if message.reason is not Refusal.OVER_PLAN or not self.is_current:
             self.post_message(self.RefusedMessage(message.reason.value))
             return
+        operation_id, request, sheet = message.sheet.operation_id, message.request, message.sheet
 
         def approved(approver: SignedIn | None) -> None:
             if approver is not None:
-                self._report(message.operation_id, message.request, approver)
+                self._report(operation_id, request, approver)
 
         self.app.bell()
-        title = self.tr("report.approval_title")
+        total = sheet.qty_good + sheet.qty_scrap + request.good + request.scrap
+        detail = self.tr(
+            "report.approval_detail",
+            good=request.good,
+            scrap=request.scrap,
+            total=total,
+            planned=sheet.qty_planned,
+        )
+        title = f"{self.tr('report.approval_title')}\n{detail}"
         approval = Approval(
             self.tr, self._authorize, Permission.APPROVE_OVER_REPORT, title, self._barcodes
         )

@@ -70,6 +70,8 @@ class OperationReported(EventPayload, frozen=True):
     labour_seconds: Annotated[float, Meta(ge=0)] = 0.0
     approved_by: str | None = None  # a team lead, for a report beyond the planned quantity
     report_id: str = ""
+    serials: list[str] = []  # the good units counted, on an operation binding SNs
+    scrapped_serials: list[str] = []  # the scrapped units, by SN (part of `scrap`)
 
 
 class MaterialConsumed(EventPayload, frozen=True):

@@ -75,7 +75,7 @@ async def test_a_material_handler_picks_delivers_and_receives_by_scanning(
 
         scanner.send(material_label("IC-STM32F407", held, 80))
         await wait_for(pilot, lambda: banner(screen)[0] == "LOTONHOLD")
-        assert "do not pick it" in banner(screen)[1]
+        assert "do not use it" in banner(screen)[1]
         assert len(bells) == 1
 
         await pilot.press("f3")
@@ -128,3 +128,39 @@ async def test_with_no_order_to_pick_for_a_pick_is_refused_and_loses_nothing(
         scanner.send(b"]C0#K:LOGOUT\r")  # the command sheet signs out here too
         await wait_for(pilot, lambda: app.screen is app.login)
     assert events_of(services, "material.picked") == []
+
+
+async def test_in_chinese_a_refused_delivery_rings_and_every_reason_is_chinese(
+    serial_app: KioskApp, services: Services, ports: tuple[Port, Port]
+) -> None:
+    scanner, badge = ports
+    app = serial_app
+    bells: list[None] = []
+    app.bell = lambda: bells.append(None)  # type: ignore[method-assign]
+    orders = {o.number: o for o in services.handling.work_orders()}
+    pcb = lot_of(services, "PCB-MC200-C")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: notified(app, "Badge reader connected."))
+        badge.send(b"E1006\r\n")  # 赵磊, material handler, Chinese
+        await wait_for(pilot, lambda: isinstance(app.screen, MaterialHandlerScreen))
+        screen = app.screen
+        assert isinstance(screen, MaterialHandlerScreen)
+        table = screen.query_one(OrderTable)
+        await wait_for(pilot, lambda: table.row_count == len(orders))
+        table.move_cursor(row=table.get_row_index(orders[number(46)].work_order_id))
+        await wait_for(pilot, lambda: mode(screen) == f"配料 {number(46)}")
+        scanner.send(material_label("PCB-MC200-C", pcb, 500))
+        await wait_for(pilot, lambda: banner(screen)[0] == "正确OK")
+
+        await pilot.press("f3")  # the picked lot's number on a label of another part
+        scanner.send(material_label("PCB-GW310-B", pcb, 500))
+        await wait_for(pilot, lambda: banner(screen)[0] == "物料错误")
+        assert banner(screen)[1] == f"标签料号 PCB-GW310-B，批次 {pcb} 实为 PCB-MC200-C。请隔离。"
+        assert len(bells) == 1
+
+        await pilot.press("f4")
+        scanner.send(b"]C110B2\x1d305\r")  # a box label without its part
+        await wait_for(pilot, lambda: banner(screen)[0] == "标签错误")
+        assert banner(screen)[1] == "无法读取此标签：标签上没有料号"
+        assert len(bells) == 2
+    assert events_of(services, "material.delivered") == []

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Input
 from kiosk.app import KioskApp
 from kiosk.config import load_config
 from kiosk.demo_data import demo_serial
+from kiosk.reporting import box_lot
 from kiosk.services import Services
 from screens.approval import Approval
 from screens.choice_prompt import ChoicePrompt
@@ -52,7 +53,7 @@ def form(app: KioskApp) -> ReportForm:
 
 
 @pytest.mark.parametrize("size", [(120, 40), (40, 16)])
-async def test_units_are_bound_by_scan_and_reported_with_a_scrap_reason(
+async def test_units_are_bound_by_scan_and_a_scrapped_one_is_named_in_the_report(
     serial_app: KioskApp, services: Services, ports: tuple[Port, Port], size: tuple[int, int]
 ) -> None:
     scanner, badge = ports
@@ -75,20 +76,33 @@ async def test_units_are_bound_by_scan_and_reported_with_a_scrap_reason(
         await wait_for(pilot, lambda: notified(app, f"belongs to work order WO-{TODAY:%y%m}-0031"))
         assert len(bells) == 2
 
+        scanner.send(b"SN2611003500002\r")
+        await wait_for(pilot, lambda: notified(app, "bound (2 of 150)"))
+
         await pilot.press("f12")
         await wait_for(pilot, lambda: isinstance(app.screen, ReportForm))
-        assert form(app).query_one("#good", Input).value == "1"  # the unit scanned
-        await pilot.press("enter", "2", "enter")  # good as scanned; scrap 2
+        report = form(app)
+        assert report.query_one("#good", Input).value == "2"  # the units scanned
+        scanner.send(b"SN2611003500002\r")  # that one is scrap
+        await wait_for(pilot, lambda: report.scrapped == ["SN2611003500002"])
+        assert report.query_one("#good", Input).value == "1"
+        assert report.query_one("#scrap", Input).value == "1"
+        await pilot.press("f3")  # final: shown where it cannot be missed, at either size
+        final = report.query_one("#final")
+        assert "FINAL" in str(final.render())
+        assert report.get_widget_at(final.region.x, final.region.y)[0] is final
+        await pilot.press("f2")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
         await pilot.press("1", "enter")  # the plant's first reason
-        await wait_for(pilot, lambda: notified(app, "Reported: 1 good, 2 scrap."))
-    [report] = events_of(services, "operation.reported")
-    payload = json.loads(report.payload)
-    assert (payload["good"], payload["scrap"], payload["scrap_reason"]) == (1, 2, "COMPONENT")
-    assert payload["final"] is False
-    assert [json.loads(e.payload)["sn"] for e in events_of(services, "serial.bound")] == [
-        "SN2611003500001"
-    ]
+        await wait_for(pilot, lambda: notified(app, "Final report: 1 good, 1 scrap."))
+    [event] = events_of(services, "operation.reported")
+    payload = json.loads(event.payload)
+    assert (payload["good"], payload["scrap"], payload["scrap_reason"]) == (1, 1, "COMPONENT")
+    assert payload["final"] is True
+    assert (payload["serials"], payload["scrapped_serials"]) == (
+        ["SN2611003500001"],
+        ["SN2611003500002"],
+    )
 
 
 async def test_more_than_planned_is_reported_once_a_team_lead_approves(
@@ -162,6 +176,7 @@ async def test_a_final_report_prints_the_configured_labels(
         await wait_for(pilot, lambda: assembly.operation_id not in home._tasks)
     printed = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.zpl"))]
     assert all(any(sn in zpl for zpl in printed) for sn in units)
-    box_lot = f"WO-{TODAY:%y%m}-0031-B001"
-    assert sum(box_lot in zpl for zpl in printed) == 1
+    [report] = events_of(services, "operation.reported")
+    box = box_lot(f"WO-{TODAY:%y%m}-0031", json.loads(report.payload)["report_id"])
+    assert sum(box in zpl for zpl in printed) == 1
     assert len(events_of(services, "label.printed")) == 3

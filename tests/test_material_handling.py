@@ -4,14 +4,17 @@ pick, deliver and receive, who may do it, and each accepted scan's row with its 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from sqlmodel import col, select
 
-from kiosk.barcodes.formats import BarcodeSection
+from kiosk.barcodes.formats import BarcodeSection, SupplierFormat
 from kiosk.handling_values import HandlingResult, HandlingVerdict, OrderPicking
+from kiosk.i18n import CATALOG
 from kiosk.identity import SignedIn
+from kiosk.material_check import LabelProblem
 from kiosk.material_handling import MaterialHandlingService
 from kiosk.services import Services
 from kiosk.store.models import Event, GoodsReceipt, MaterialLot, MaterialPick, WorkOrder
@@ -140,6 +143,22 @@ def expired_lot(services: Services, item_code: str) -> str:
     return next(lot.lot_no for lot in lots if lot.expires_on and lot.expires_on < TODAY)
 
 
+def test_nothing_is_picked_for_an_item_with_nothing_left_to_pick(services: Services) -> None:
+    with services.store.read() as session:
+        lots = session.exec(select(MaterialLot).where(MaterialLot.item_code == "PCB-MC200-C"))
+        by_qty = {lot.qty: lot.lot_no for lot in lots}
+    # 600 boards need 600 PCBs: a lot of 800 is picked whole (reels are not split) ...
+    whole = pick(services, 46, f"(240)PCB-MC200-C(10){by_qty[800]}")
+    assert (whole.verdict, whole.qty) == (V.PICKED, 800)
+    # ... and then another lot is not needed.
+    more = pick(services, 46, label("PCB-MC200-C", by_qty[1200], 1200))
+    assert (more.verdict, more.event_id) == (V.NOT_NEEDED, None)
+    [line] = [line for line in more.lines if line.item_code == "PCB-MC200-C"]
+    assert (line.qty_picked, line.qty_to_pick) == (800, 0)
+    assert [row.lot_no for row in rows(services, MaterialPick)] == [by_qty[800]]
+    assert len(events(services, "material.picked")) == 1
+
+
 def test_a_label_quantity_beyond_the_lot_picks_the_lot(services: Services) -> None:
     driver = lot_of(services, "IC-DRV8323")  # 1,500 in the lot
     assert pick(services, 46, label("IC-DRV8323", driver, 5000)).qty == 1500
@@ -180,6 +199,39 @@ def test_delivery_at_the_work_center_that_uses_the_lot(services: Services) -> No
     assert len(events(services, "material.delivered")) == 1
 
 
+def set_lot(services: Services, lot_no: str, status: LotStatus, expires_on: date | None) -> None:
+    with services.store.write() as session:
+        lot = session.exec(select(MaterialLot).where(MaterialLot.lot_no == lot_no)).one()
+        lot.status, lot.expires_on = status, expires_on
+        session.add(lot)
+
+
+def test_at_the_line_the_label_part_and_the_lot_are_checked_again(services: Services) -> None:
+    pcb = lot_of(services, "PCB-MC200-C")
+    assert pick(services, 46, label("PCB-MC200-C", pcb, 100)).verdict is V.PICKED
+    # The picked lot's number on a label of another part.
+    wrong = deliver(services, label("PCB-GW310-B", pcb))
+    assert (wrong.verdict, wrong.item_code, wrong.detail) == (
+        V.WRONG_PART,
+        "PCB-MC200-C",
+        "PCB-GW310-B",
+    )
+    assert wrong.work_order == number(46)
+    set_lot(services, pcb, LotStatus.ON_HOLD, None)  # IQC put it on hold after picking
+    assert deliver(services, label("PCB-MC200-C", pcb)).verdict is V.LOT_ON_HOLD
+    yesterday = TODAY - timedelta(days=1)
+    set_lot(services, pcb, LotStatus.RELEASED, yesterday)
+    expired = deliver(services, label("PCB-MC200-C", pcb))
+    assert (expired.verdict, expired.detail) == (V.EXPIRED, yesterday.isoformat())
+    set_lot(services, pcb, LotStatus.RELEASED, None)
+    by_label = deliver(services, f"(240)PCB-MC200-C(10){pcb}(17){yesterday:%y%m%d}")
+    assert (by_label.verdict, by_label.detail) == (V.EXPIRED, yesterday.isoformat())
+    # Refusals wrote nothing; the lot, fit again, is delivered.
+    assert [row.delivered_at for row in rows(services, MaterialPick)] == [None]
+    assert events(services, "material.delivered") == []
+    assert deliver(services, label("PCB-MC200-C", pcb)).verdict is V.DELIVERED
+
+
 def test_a_lot_picked_for_a_line_this_station_does_not_serve_is_not_delivered_here(
     services: Services, clock: FakeClock
 ) -> None:
@@ -215,6 +267,48 @@ def test_every_receipt_verdict(services: Services) -> None:
     assert read_payload(second.type, second.payload) == GoodsReceived(
         "FG-GW310", "B3", 1, ["SN2611004000001"]
     )
+
+
+def test_a_box_is_checked_against_the_work_order_its_lot_names(services: Services) -> None:
+    wo = number(46)  # 600 × FG-MC200
+    first = receive(services, f"(240)FG-MC200(10){wo}-B001(30)400")
+    assert (first.verdict, first.work_order) == (V.RECEIVED, wo)
+    # With the boxes of the order received before, more than it plans.
+    over = receive(services, f"(240)FG-MC200(10){wo}-B002(30)201")
+    assert (over.verdict, over.detail, over.work_order) == (V.TOO_MANY, "600", wo)
+    assert receive(services, f"(240)FG-MC200(10){wo}-B002(30)200").verdict is V.RECEIVED
+    assert receive(services, f"(240)FG-GW310(10){number(40)}-B001(30)9999").verdict is (V.TOO_MANY)
+    wrong = receive(services, f"(240)FG-GW310(10){wo}-B003(30)5")
+    assert (wrong.verdict, wrong.item_code, wrong.detail) == (V.WRONG_PART, "FG-MC200", "FG-GW310")
+    # A box lot naming no work order known here is received: boxes are printed elsewhere.
+    assert receive(services, "(240)FG-GW310(10)NEVER-MADE-1(30)9999").verdict is V.RECEIVED
+    assert [row.qty for row in rows(services, GoodsReceipt)].count(9999) == 1
+    assert len(events(services, "goods.received")) == 3
+
+
+def test_the_services_own_reasons_for_a_bad_label_are_codes_the_screen_words(
+    services: Services,
+) -> None:
+    boxes = BarcodeSection(
+        supplier_formats=[SupplierFormat(name="box", delimiter="|", fields=["part", "lot", "qty"])]
+    )
+    who = handler(services)
+    results = {
+        LabelProblem.NO_PART: receive(services, "(10)B2(30)5"),
+        LabelProblem.NO_LOT: deliver(services, "(01)09501101530003"),  # a GTIN alone
+        LabelProblem.NOT_A_MATERIAL_LABEL: pick(services, 46, "SN2611004000001"),
+        LabelProblem.FRACTIONAL_QUANTITY: services.handling.receive(
+            "FG-GW310|B2|2.5", None, boxes, who
+        ),
+    }
+    for problem, result in results.items():
+        assert (result.verdict, result.problem, result.detail) == (V.BAD_LABEL, problem, "")
+        assert f"label_problem.{problem.value}" in CATALOG
+    assert results[LabelProblem.FRACTIONAL_QUANTITY].qty == 2.5
+    parser = receive(services, "%%%")  # the parser's reason stays in `detail`
+    assert parser.problem is None and parser.detail
+    assert [v for v in V if f"handling.verdict.{v.value}" not in CATALOG] == []
+    assert [v for v in V if f"handling.detail.{v.value}" not in CATALOG] == []
 
 
 def test_only_material_handlers_and_team_leads_handle_material(services: Services) -> None:

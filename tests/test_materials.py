@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from kiosk.barcodes.formats import BarcodeSection
 from kiosk.barcodes.meaning import interpret
 from kiosk.identity import SignedIn
-from kiosk.material_check import MaterialVerdict, OverrideReason, Verification
+from kiosk.material_check import LabelProblem, MaterialVerdict, OverrideReason, Verification
 from kiosk.services import Services
 from kiosk.store.models import Event, MaterialLoad, MaterialLot, Operation
 from kiosk.work import LotStatus, Refusal, Refused, Task
@@ -178,3 +178,18 @@ def test_only_open_operations_of_this_station_take_material(services: Services) 
     with pytest.raises(Refused) as caught:
         services.materials.verify(smt_task(services).operation_id, meaning, material_handler)
     assert caught.value.reason is Refusal.NOT_PERMITTED
+
+
+def test_a_scan_that_is_no_material_label_says_so_in_a_word_the_screen_translates(
+    services: Services,
+) -> None:
+    operator = signed_in(services, "E1003")
+    task = smt_task(services)
+    services.tasks.start(task.operation_id, operator)
+    unit = verify(services, task, operator, "SN2611004000001")
+    no_lot = verify(services, task, operator, "(01)09501101530003(30)5")  # a GTIN, no lot
+    assert (unit.verdict, unit.detail) == (
+        MaterialVerdict.BAD_LABEL,
+        LabelProblem.NOT_A_MATERIAL_LABEL,
+    )
+    assert (no_lot.verdict, no_lot.detail) == (MaterialVerdict.BAD_LABEL, LabelProblem.NO_LOT)

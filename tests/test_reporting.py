@@ -12,6 +12,8 @@ from sqlmodel import col, select
 from kiosk.config import LabelsSection, StationConfig
 from kiosk.demo_data import demo_serial, seed_demo
 from kiosk.report_values import ReportRequest
+from kiosk.reporting import box_lot
+from kiosk.serial_values import SerialVerdict
 from kiosk.services import Services, open_services
 from kiosk.store.models import Event, Operation, PrintJob, SerialUnit, WorkOrder, WorkReport
 from kiosk.work import OperationStatus, PauseReason, Refusal, Refused
@@ -168,12 +170,10 @@ def test_serial_numbers_count_the_good_units_and_labels_print(packing: Services)
     assert [job.kind for job in jobs] == ["product", "product", "box"]
     assert [json.loads(job.data)["serial"] for job in jobs[:2]] == units
     box = json.loads(jobs[2].data)
-    assert box == {
-        "part": "FG-GW310",
-        "lot": f"WO-{TODAY:%y%m}-0031-B001",
-        "quantity": 2,
-        "serials": units,
-    }
+    lot = box_lot(f"WO-{TODAY:%y%m}-0031", done.report_id)
+    assert box == {"part": "FG-GW310", "lot": lot, "quantity": 2, "serials": units}
+    assert len(lot) == 20 and lot.startswith(f"WO-{TODAY:%y%m}-0031-")
+    assert reported_events(services)[-1]["serials"] == units
     assert services.reports.sheet(assembly.operation_id).unreported_serials == 0
 
 
@@ -200,7 +200,54 @@ def test_a_label_that_cannot_be_made_does_not_cost_the_report(packing: Services)
 
     done = services.reports.report(assembly.operation_id, ReportRequest(1, 0, None, False), kevin)
 
-    assert (done.good, done.labels) == (1, 0)
+    assert (done.good, done.labels) == (1, 1)  # the unit's label prints; the box's cannot
     assert "lot" in done.label_problem
     assert reported_events(services)[-1]["report_id"] == done.report_id
-    assert services.printing.waiting() == 0
+    assert services.printing.waiting() == 1
+
+
+def test_scrapped_units_are_named_and_never_come_back_as_good(services: Services) -> None:
+    kevin = signed_in(services, "E1003")
+    reflow = started(services, 35, 20, kevin)  # GW-310 reflow binds serial numbers
+    assembly = started(services, 35, 30, kevin)
+    boards = [f"SN2611003500{n:03d}" for n in (1, 2, 3)]
+    for sn in boards:
+        assert services.serials.bind(reflow.operation_id, sn, kevin).ok
+
+    assert refusal(
+        services, reflow.operation_id, ReportRequest(2, 1, "SOLDER", False, ("SN-NOT-HERE",))
+    ) == (Refusal.SERIAL_NOT_HERE)
+    assert refusal(
+        services, reflow.operation_id, ReportRequest(3, 1, "SOLDER", False, (boards[1],))
+    ) == (Refusal.SERIALS_MISSING)
+    # Final with a unit neither good nor scrapped: every unit must be accounted for.
+    assert refusal(
+        services, reflow.operation_id, ReportRequest(1, 1, "SOLDER", True, (boards[1],))
+    ) == (Refusal.SERIALS_UNACCOUNTED)
+    done = services.reports.report(
+        reflow.operation_id, ReportRequest(2, 1, "SOLDER", True, (boards[1],)), kevin
+    )
+
+    assert done.serials == (boards[0], boards[2])
+    event = reported_events(services)[-1]
+    assert (event["serials"], event["scrapped_serials"]) == ([boards[0], boards[2]], [boards[1]])
+    scrapped = services.serials.bind(assembly.operation_id, boards[1], kevin)
+    assert scrapped.verdict is SerialVerdict.SCRAPPED
+    assert scrapped.detail == "20 Reflow & AOI 回流焊/AOI"
+    assert services.serials.bind(assembly.operation_id, boards[0], kevin).ok
+
+
+def test_a_previous_operation_at_another_stations_work_center_is_left_to_the_hub(
+    config: StationConfig, clock: FakeClock
+) -> None:
+    """An assembly-only station cannot know offline what SMT bound: it binds, the hub checks."""
+    station = msgspec.structs.replace(config.station, work_centers=["WC-ASM"])
+    opened = open_services(msgspec.structs.replace(config, station=station), clock)
+    seed_demo(opened.store, TODAY)
+    try:
+        kevin = signed_in(opened, "E1003")
+        assembly = started(opened, 35, 30, kevin)
+        unseen = opened.serials.bind(assembly.operation_id, "SN261100350099", kevin)
+    finally:
+        opened.close()
+    assert unseen.verdict is SerialVerdict.BOUND

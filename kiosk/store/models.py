@@ -110,17 +110,22 @@ class SerialUnit(SQLModel, table=True):
     """A unit (by its serial number) that went through an operation here."""
 
     __tablename__ = "serial_unit"
-    __table_args__ = (UniqueConstraint("sn", "operation_id"),)
+    __table_args__ = (
+        UniqueConstraint("sn", "operation_id"),
+        # The units an operation has not reported yet.
+        Index("ix_serial_unit_operation_report", "operation_id", "report_id"),
+    )
     id: str = Field(primary_key=True)
     sn: str = Field(index=True)
-    operation_id: str = Field(foreign_key="operation.id", index=True)
-    work_order_id: str = Field(foreign_key="work_order.id")
+    operation_id: str = Field(foreign_key="operation.id")
+    work_order_id: str = Field(foreign_key="work_order.id", index=True)
     # The station's equipment at the time, codes joined by ", ".
     equipment: str = Field(default="", sa_column_kwargs={"server_default": ""})
     bound_at: datetime = Field(sa_type=UTCDateTime)
     user_id: str | None = None
-    # The report that counted this unit; None until one does.
+    # The report that counted this unit, good or scrapped; None until one does.
     report_id: str | None = None
+    scrapped: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class WorkReport(SQLModel, table=True):

@@ -33,12 +33,17 @@ class HandlingBanner(VerdictBanner):
         # Spaced out where it fits on one line: a short word reads better across a cell.
         fits = word.isascii() and len(spaced) <= verdict.size.width
         verdict.update(spaced if fits else word, layout=False)
+        qty = f"{result.qty:g}"
+        # The service's own reason for a bad label is a code; the parser's is its words.
+        detail = result.detail
+        if result.problem is not None:
+            detail = self._tr(f"label_problem.{result.problem.value}", qty=qty)
         why = self._tr(
             f"handling.detail.{result.verdict.value}",
             lot=result.lot_no or "-",
             item=result.item_code or "-",
-            qty=f"{result.qty:g}",
+            qty=qty,
             order=result.work_order or "-",
-            detail=result.detail,
+            detail=detail,
         )
         self.query_one("#why", Static).update(why, layout=False)

@@ -7,7 +7,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from kiosk.i18n import Translator
-from kiosk.material_check import MaterialVerdict, Verification
+from kiosk.material_check import LabelProblem, MaterialVerdict, Verification
 
 
 class VerdictBanner(Vertical):
@@ -43,14 +43,20 @@ class VerdictBanner(Vertical):
         # Spaced out: a short word stays readable across a cell at 120 columns.
         # Fixed sizes, so a new verdict redraws the banner without laying the screen out.
         verdict.update(" ".join(word) if word.isascii() else word, layout=False)
+        detail = result.detail
+        if detail in _PROBLEMS:  # the service's own reason, not the parser's: in words
+            detail = self._tr(f"label_problem.{detail}", qty=f"{result.qty:g}")
         why = self._tr(
             f"verdict.detail.{result.verdict.value}",
             lot=result.lot_no or "-",
             item=result.item_code or "-",
             qty=f"{result.qty:g}",
-            detail=result.detail,
+            detail=detail,
         )
         self.query_one("#why", Static).update(f"{why} {hint}".strip(), layout=False)
 
     def set_narrow(self, narrow: bool) -> None:
         self.set_class(narrow, "-narrow")
+
+
+_PROBLEMS = {problem.value for problem in LabelProblem}

@@ -32,10 +32,14 @@ def upgrade() -> None:
         sa.Column("bound_at", sa.String(40), nullable=False),
         sa.Column("user_id", sa.String(), nullable=True),
         sa.Column("report_id", sa.String(), nullable=True),
+        sa.Column("scrapped", sa.Boolean(), nullable=False, server_default=sa.false()),
         sa.UniqueConstraint("sn", "operation_id"),
     )
     op.create_index("ix_serial_unit_sn", "serial_unit", ["sn"])
-    op.create_index("ix_serial_unit_operation_id", "serial_unit", ["operation_id"])
+    # The units an operation has not reported yet; and a work order's units, which a
+    # deleted work order's foreign key check reads.
+    op.create_index("ix_serial_unit_operation_report", "serial_unit", ["operation_id", "report_id"])
+    op.create_index("ix_serial_unit_work_order_id", "serial_unit", ["work_order_id"])
     # Traceability looks loads up by lot (lot → every unit built from it).
     op.create_index("ix_material_load_lot_no", "material_load", ["lot_no"])
     op.create_table(
