@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import Connection
 
 from kiosk.barcodes.scans import MaterialLabel, ScanMeaning, UnknownScan
 from kiosk.clock import Clock
@@ -95,8 +95,8 @@ class MaterialService:
         self._work_centers = tuple(work_centers)
 
     def pick_list(self, operation_id: str) -> tuple[PickLine, ...]:
-        with self._store.read() as session:
-            return self._sheet(session, operation_id).pick_list()
+        with self._store.engine.connect() as conn:
+            return self._sheet(conn, operation_id).pick_list()
 
     def verify(self, operation_id: str, scan: ScanMeaning, who: SignedIn) -> Verification:
         """Judge `scan` for the operation; the verdict and its event commit together, and an
@@ -104,13 +104,13 @@ class MaterialService:
         if not who.may(Permission.RUN_OPERATION):
             raise Refused(Refusal.NOT_PERMITTED)
         today = self._clock.now().astimezone().date()
-        with self._store.write() as session:
-            sheet = self._sheet(session, operation_id)
-            verdict, lot_no, item_code, qty, detail = _judge(session, sheet, scan, today)
+        with self._store.write_sql() as conn:
+            sheet = self._sheet(conn, operation_id)
+            verdict, lot_no, item_code, qty, detail = _judge(conn, sheet, scan, today)
             if verdict is MaterialVerdict.OK:
-                self._load(session, sheet, lot_no, item_code, qty, who)
-            event = self._store.outbox.append(
-                session,
+                self._load(conn, sheet, lot_no, item_code, qty, who)
+            event_id = self._store.outbox.append_sql(
+                conn,
                 VERIFIED,
                 {
                     "operation_id": operation_id,
@@ -131,7 +131,7 @@ class MaterialService:
                 item_code,
                 qty,
                 detail,
-                event.id,
+                event_id,
                 sheet.pick_list(),
             )
 
@@ -143,13 +143,13 @@ class MaterialService:
             raise Refused(Refusal.NOT_PERMITTED)
         if not refused.overridable:
             raise Refused(Refusal.NOT_OVERRIDABLE)
-        with self._store.write() as session:
-            sheet = self._sheet(session, refused.operation_id)
+        with self._store.write_sql() as conn:
+            sheet = self._sheet(conn, refused.operation_id)
             if sheet.loaded(refused.lot_no):
                 raise Refused(Refusal.NOT_OVERRIDABLE)  # a second override of the same scan
-            self._load(session, sheet, refused.lot_no, refused.item_code, refused.qty, who)
-            event = self._store.outbox.append(
-                session,
+            self._load(conn, sheet, refused.lot_no, refused.item_code, refused.qty, who)
+            event_id = self._store.outbox.append_sql(
+                conn,
                 OVERRIDDEN,
                 {
                     "operation_id": refused.operation_id,
@@ -172,12 +172,12 @@ class MaterialService:
                 refused.item_code,
                 refused.qty,
                 reason.value,
-                event.id,
+                event_id,
                 sheet.pick_list(),
             )
 
-    def _sheet(self, session: Session, operation_id: str) -> _Sheet:
-        found = _rows(session, _OPERATION, operation_id)
+    def _sheet(self, conn: Connection, operation_id: str) -> _Sheet:
+        found = _rows(conn, _OPERATION, operation_id)
         if not found:
             raise Refused(Refusal.UNKNOWN_OPERATION)
         work_center, status, qty_planned = found[0]
@@ -188,13 +188,13 @@ class MaterialService:
         return _Sheet(
             operation_id,
             int(qty_planned),
-            [tuple(row) for row in _rows(session, _PICK_LIST, operation_id)],
-            [tuple(row) for row in _rows(session, _LOADS, operation_id)],
+            [tuple(row) for row in _rows(conn, _PICK_LIST, operation_id)],
+            [tuple(row) for row in _rows(conn, _LOADS, operation_id)],
         )
 
     def _load(
         self,
-        session: Session,
+        conn: Connection,
         sheet: _Sheet,
         lot_no: str,
         item_code: str,
@@ -203,16 +203,16 @@ class MaterialService:
     ) -> None:
         row = (new_id(), sheet.operation_id, lot_no, item_code, qty)
         stamp = utc_text(self._clock.now())
-        session.connection().exec_driver_sql(_LOAD, (*row, stamp, who.user_id))
+        conn.exec_driver_sql(_LOAD, (*row, stamp, who.user_id))
         sheet.loads.append((lot_no, item_code, qty))
 
 
-def _rows(session: Session, sql: str, *params: Any) -> list[Any]:
-    return list(session.connection().exec_driver_sql(sql, params).all())
+def _rows(conn: Connection, sql: str, *params: Any) -> list[Any]:
+    return list(conn.exec_driver_sql(sql, params).all())
 
 
 def _judge(
-    session: Session, sheet: _Sheet, scan: ScanMeaning, today: date
+    conn: Connection, sheet: _Sheet, scan: ScanMeaning, today: date
 ) -> tuple[MaterialVerdict, str, str, float, str]:
     """(verdict, lot number, item code, quantity, detail), checked in the order an
     operator can act on: a label before its lot, the part before the lot's state."""
@@ -221,7 +221,7 @@ def _judge(
         return MaterialVerdict.BAD_LABEL, "", "", 0.0, reason
     if not scan.lot:
         return MaterialVerdict.BAD_LABEL, "", scan.part or "", 0.0, LabelProblem.NO_LOT
-    found = _rows(session, _LOT, scan.lot)
+    found = _rows(conn, _LOT, scan.lot)
     label_qty = float(scan.qty) if scan.qty is not None else None
     if not found:
         return MaterialVerdict.UNKNOWN_LOT, scan.lot, scan.part or "", label_qty or 0.0, ""

@@ -189,22 +189,25 @@ class HomeScreen(StationScreen):
         self._service = services.tasks
         self._tasks: dict[str, Task] = {}
         self._detail: TaskDetail | None = None
+        # Held, not queried: a resize or an answer may come before they have mounted.
+        self._table = TaskTable(self.tr)
+        self._pane = TaskDetailPane(self.tr)
 
     def compose(self) -> ComposeResult:
         role = self.tr(f"role.{self.user.role.value}")
         yield StationHeader(self._station, self.user.name, self.tr, self._clock, role=role)
         with Horizontal(id="work"):
-            yield TaskTable(self.tr)
-            yield TaskDetailPane(self.tr)
+            yield self._table
+            yield self._pane
         yield KeyBar(self.tr)
 
     def on_resize(self) -> None:
         narrow = self.size.width < _WIDE_FROM
-        self.query_one(TaskTable).set_compact(narrow, self._today(), self._clock.monotonic())
+        self._table.set_compact(narrow, self._today(), self._clock.monotonic())
 
     def on_mount(self) -> None:
-        self.query_one(TaskTable).focus()
-        self.query_one(TaskDetailPane).update(self.tr("home.loading"))
+        self._table.focus()
+        self._pane.update(self.tr("home.loading"))
         self.set_interval(1.0, self._tick)
         self._load()
 
@@ -237,11 +240,11 @@ class HomeScreen(StationScreen):
 
     def on_home_screen_loaded(self, message: HomeScreen.Loaded) -> None:
         self._tasks = {task.operation_id: task for task in message.tasks}
-        table = self.query_one(TaskTable)
+        table = self._table
         table.show(message.tasks, self._today(), self._clock.monotonic())
         if not message.tasks:
             self._detail = None
-            self.query_one(TaskDetailPane).show(None, self._today(), 0.0)
+            self._pane.show(None, self._today(), 0.0)
         self._selection_changed()
 
     def on_home_screen_detail_loaded(self, message: HomeScreen.DetailLoaded) -> None:
@@ -256,7 +259,7 @@ class HomeScreen(StationScreen):
     def on_home_screen_changed(self, message: HomeScreen.Changed) -> None:
         task = message.task
         self._tasks[task.operation_id] = task
-        self.query_one(TaskTable).update_task(task, self._today(), self._clock.monotonic())
+        self._table.update_task(task, self._today(), self._clock.monotonic())
         if self._detail is not None and self._detail.task.operation_id == task.operation_id:
             self._detail = TaskDetail(task, self._detail.components)
             self._show_detail()
@@ -596,7 +599,7 @@ class HomeScreen(StationScreen):
         self._act(verb, operation_id, None)
 
     def _selected(self) -> str | None:
-        return self.query_one(TaskTable).selected_operation()
+        return self._table.selected_operation()
 
     def _selection_changed(self) -> None:
         self.refresh_bindings()
@@ -605,14 +608,14 @@ class HomeScreen(StationScreen):
             self._load_detail(operation_id)
 
     def _show_detail(self) -> None:
-        self.query_one(TaskDetailPane).show(self._detail, self._today(), self._clock.monotonic())
+        self._pane.show(self._detail, self._today(), self._clock.monotonic())
 
     def _today(self) -> date:
         return self._clock.now().astimezone().date()
 
     def _tick(self) -> None:
         now = self._clock.monotonic()
-        table = self.query_one(TaskTable)
+        table = self._table
         for task in self._tasks.values():
             if task.timer.running:
                 table.update_time(task.operation_id, task.timer.elapsed(now))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
+from textual.css.query import NoMatches
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label
 
@@ -36,8 +37,11 @@ def app(config: StationConfig, clock: FakeClock, services: Services) -> KioskApp
 
 async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 5) -> None:
     for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
+        try:
+            if condition():
+                return
+        except NoMatches:  # a screen just pushed may not have its widgets yet
+            pass
         await pilot.pause(0.02)
     raise AssertionError("the app did not get there in time")
 

@@ -31,12 +31,14 @@ class TaskDetailPane(VerticalScroll, can_focus=True):
     def __init__(self, tr: Translator) -> None:
         super().__init__(id="detail")
         self._tr = tr
+        # Held, not queried: an answer may come before the pane has mounted its child.
+        self._body = Static("")
 
     def compose(self) -> ComposeResult:
-        yield Static("")
+        yield self._body
 
     def update(self, content: RenderableType) -> None:
-        self.query_one(Static).update(content)
+        self._body.update(content)
 
     def show(self, detail: TaskDetail | None, today: date, monotonic_now: float) -> None:
         if detail is None:
