@@ -87,6 +87,40 @@ def test_outbox_sequence_is_gapless_across_threads(tmp_path: Path) -> None:
     store.close()
 
 
+def test_the_driver_append_writes_the_same_event_as_the_orm_in_the_same_sequence(
+    tmp_path: Path,
+) -> None:
+    clock = FakeClock(boot="boot-3")
+    store = open_store(tmp_path / "s.db", "ST-1", clock)
+
+    def writer(worker: int) -> None:  # the two ways interleaved, from threads
+        for n in range(20):
+            if (worker + n) % 2:
+                with store.write_sql() as conn:
+                    store.outbox.append_sql(conn, "test.tick", {"w": worker, "n": n}, "u1", "S")
+            else:
+                with store.write() as session:
+                    store.outbox.append(session, "test.tick", {"w": worker, "n": n}, "u1", "S")
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with store.read() as session:
+        events = session.exec(select(Event).order_by(col(Event.seq))).all()
+    store.close()
+    assert [event.seq for event in events] == list(range(1, 61))
+    assert len({event.id for event in events}) == 60
+    assert {
+        (e.station_id, e.type, e.user_id, e.subject_id, e.occurred_at, e.boot_id, e.synced_at)
+        for e in events
+    } == {("ST-1", "test.tick", "u1", "S", clock.wall, "boot-3", None)}
+    assert {event.mono_ns for event in events} == {int(clock.mono * 1e9)}
+    assert {(e.sync_status, e.sync_reason, e.sync_detail) for e in events} == {(None, "", "")}
+    assert sorted(json.loads(e.payload)["n"] for e in events) == sorted(list(range(20)) * 3)
+
+
 def test_events_keep_both_clocks(tmp_path: Path) -> None:
     clock = FakeClock(boot="boot-7")
     store = open_store(tmp_path / "s.db", "ST-1", clock)
