@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.schema import CreateIndex
 
 from hub.tables import HUB_SCHEMA_VERSION, change_counter, hub_meta, metadata
 from kiosk.sqlite_engine import WRITE, durable_sqlite_engine
@@ -129,6 +130,11 @@ def _prepare(engine: Engine, create: bool) -> None:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SETUP_LOCK})
         if create:
             metadata.create_all(conn)
+            # create_all leaves the tables a hub already has as they are: an index added
+            # since (hub/tables.py) is made here.
+            for table in metadata.sorted_tables:
+                for index in table.indexes:
+                    conn.execute(CreateIndex(index, if_not_exists=True))
         _check_version(conn)
 
 

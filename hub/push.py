@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hub.db import is_postgres, write
 from hub.driver_sql import fetch, insert_rows, run
-from hub.rules import ACCEPTED, StationScope, Verdict, judge, reject
+from hub.rules import ACCEPTED, Batch, StationScope, Verdict, judge, reject
 from hub.tables import event_ref, hub_event, station_epoch
 from sync.events import EventPayload, references
 from sync.protocol import (
@@ -88,6 +88,7 @@ def _apply(
     results: list[EventResult] = []
     rows: list[tuple[object, ...]] = []
     refs: list[tuple[str, list[tuple[str, str]]]] = []
+    batch = Batch()
     for event, occurred_at in zip(events, occurred, strict=True):
         if event.seq <= last_seq:
             if event.id in known:
@@ -115,7 +116,7 @@ def _apply(
             # kept once, and this station's sequence moves on all the same.
             results.append(_duplicate(event))
             continue
-        verdict, payload, text = _judged(conn, scope, event)
+        verdict, payload, text = _judged(conn, scope, event, batch)
         times = (occurred_at, received)
         rows.append(_row(scope.station_id, request.epoch, event, verdict, text, times))
         if verdict is ACCEPTED:
@@ -146,7 +147,7 @@ def _duplicate(event: OutboxEvent) -> EventResult:
 
 
 def _judged(
-    conn: Connection, scope: StationScope, event: OutboxEvent
+    conn: Connection, scope: StationScope, event: OutboxEvent, batch: Batch
 ) -> tuple[Verdict, EventPayload | None, str]:
     """The verdict on `event`, its payload read, and the payload text to store: as the
     station sent it, or, when unreadable, as a JSON string of that text (bytes that are
@@ -160,7 +161,7 @@ def _judged(
             None,
             _as_json_string(bytes(event.payload).decode(errors="backslashreplace")),
         )
-    verdict, payload = judge(conn, scope, event, text)
+    verdict, payload = judge(conn, scope, event, text, batch)
     if verdict is not ACCEPTED and verdict.reason == RejectReason.BAD_PAYLOAD:
         text = _as_json_string(text)
     return verdict, payload, text

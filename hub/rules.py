@@ -9,7 +9,7 @@ station, or claims someone else made first.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -25,6 +25,7 @@ from sync.events import (
     MaterialPicked,
     MaterialVerified,
     PayloadProblem,
+    SerialBound,
     payload_object,
     read_payload,
 )
@@ -74,6 +75,19 @@ def reject(reason: RejectReason, detail: str) -> Verdict:
 # Looked up for every event about an operation or a lot: run on the driver (driver_sql.py).
 _BY_KEY = "SELECT data FROM record WHERE entity = ? AND key = ?"
 _BY_RECORD_ID = "SELECT data FROM record WHERE entity = ? AND record_id = ?"
+# Looked up for a serial number bound at an operation that needs the previous one: the
+# operations of its work order (by hub/tables.py's ix_record_routing), and the unit's
+# bindings (by event_ref).
+_ROUTING = (
+    "SELECT data FROM record WHERE entity = 'operation' AND data IS NOT NULL"
+    " AND rtrim(key, '0123456789') = (SELECT rtrim(key, '0123456789') FROM record"
+    " WHERE entity = 'operation' AND record_id = ?)"
+)
+_BINDINGS = (
+    "SELECT e.payload FROM event_ref r JOIN hub_event e ON e.id = r.event_id"
+    " WHERE r.kind = 'sn' AND r.value = ? AND e.type = 'serial.bound'"
+    " AND e.status IN ('accepted', 'flagged')"
+)
 
 
 Payload = dict[str, Any]
@@ -90,11 +104,18 @@ def _record(
     return None if data is None else dict(json.loads(data))
 
 
+def routing(conn: Connection, operation_id: str) -> list[Payload]:
+    """The operations of the work order of operation `operation_id` (itself included), by
+    seq; none when the hub has no such operation."""
+    operations = [dict(json.loads(row[0])) for row in fetch(conn, _ROUTING, (operation_id,))]
+    return sorted(operations, key=lambda operation: int(operation["seq"]))
+
+
 def judge(
-    conn: Connection, scope: StationScope, event: OutboxEvent, text: str
+    conn: Connection, scope: StationScope, event: OutboxEvent, text: str, batch: Batch
 ) -> tuple[Verdict, EventPayload | None]:
-    """What the hub makes of `event` whose payload is `text`, and the payload read (None
-    when it could not be)."""
+    """What the hub makes of `event` whose payload is `text`, one of `batch`, and the
+    payload read (None when it could not be)."""
     try:
         # All of it must read as the central side will read it back, fields this hub's
         # payload type ignores too.
@@ -108,11 +129,15 @@ def judge(
         return reject(RejectReason.BAD_PAYLOAD, str(exc)), None
     if type(payload) not in _RULED:
         return ACCEPTED, payload
-    return _judge(conn, scope, event, payload), payload
+    return _judge(conn, scope, event, payload, batch), payload
 
 
 def _judge(
-    conn: Connection, scope: StationScope, event: OutboxEvent, payload: EventPayload
+    conn: Connection,
+    scope: StationScope,
+    event: OutboxEvent,
+    payload: EventPayload,
+    batch: Batch,
 ) -> Verdict:
     flags: list[tuple[FlagCode, str]] = []
     operation_id = getattr(payload, "operation_id", None)
@@ -131,6 +156,8 @@ def _judge(
             flags.append(
                 (FlagCode.WORK_ORDER_CANCELLED, f"work order {order['number']} was cancelled")
             )
+        if isinstance(payload, SerialBound):
+            flags.extend(_routing_flags(conn, batch, operation, payload))
     # A verification the station itself refused used no lot: nothing to flag.
     refused = isinstance(payload, MaterialVerified) and payload.verdict != "ok"
     if isinstance(payload, _LOT_PAYLOADS) and not refused:
@@ -174,6 +201,54 @@ def _lot_flags(conn: Connection, payload: LotPayload) -> list[tuple[FlagCode, st
                 )
             )
     return flags
+
+
+@dataclass
+class Batch:
+    """What the rules learnt judging one push batch so far: hub/push.py writes a batch's
+    events only once all of them are judged, so a rule that needs an earlier event of the
+    batch finds it here. One per attempt at a batch: a batch redone starts afresh."""
+
+    # (serial number, operation id) of the bindings applied.
+    bound: set[tuple[str, str]] = field(default_factory=set)
+    # By operation id: the serial-binding operation before it in its work order, if any.
+    previous: dict[str, Payload | None] = field(default_factory=dict)
+
+
+def _routing_flags(
+    conn: Connection, batch: Batch, operation: Payload, payload: SerialBound
+) -> list[tuple[FlagCode, str]]:
+    """A unit bound at an operation that needs the previous one, but never bound there: a
+    station only knows its own bindings, so it lets a unit from another work center by."""
+    flags: list[tuple[FlagCode, str]] = []
+    if operation.get("needs_previous_op"):
+        if payload.operation_id not in batch.previous:
+            before = [
+                other
+                for other in routing(conn, payload.operation_id)
+                if other.get("binds_serials") and int(other["seq"]) < int(operation["seq"])
+            ]
+            batch.previous[payload.operation_id] = before[-1] if before else None
+        previous = batch.previous[payload.operation_id]
+        if previous is not None and not _bound_at(conn, batch, payload.sn, previous["id"]):
+            flags.append(
+                (
+                    FlagCode.PREVIOUS_OP_MISSING,
+                    f"serial number {payload.sn} was not bound at the previous operation "
+                    f"{previous['seq']} {previous['name']}",
+                )
+            )
+    batch.bound.add((payload.sn, payload.operation_id))
+    return flags
+
+
+def _bound_at(conn: Connection, batch: Batch, sn: str, operation_id: str) -> bool:
+    """Whether the hub applied a binding of `sn` at the operation, or the batch holds one."""
+    if (sn, operation_id) in batch.bound:
+        return True
+    return any(
+        json.loads(row[0])["operation_id"] == operation_id for row in fetch(conn, _BINDINGS, (sn,))
+    )
 
 
 def _claim(

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    func,
 )
 
 metadata = MetaData()
@@ -143,3 +144,10 @@ record = Table(
     Column("change_no", BigInteger, nullable=False, unique=True),
     Column("changed_at", String(40), nullable=False),
 )
+# An operation's key is "<work order number>:<seq>": without its trailing digits, the key
+# of every operation of its work order. A statement finds a work order's routing by this
+# index when it repeats the expression as is: rtrim(key, '0123456789') (hub/rules.py).
+# The expression alone: with entity in it, or limited to operations, the index made the
+# push path's lookups by entity and record_id 3 to 4 times slower on SQLite (the first by
+# a plan scanning every record of the entity).
+Index("ix_record_routing", func.rtrim(record.c.key, "0123456789"))

@@ -613,7 +613,12 @@ class HomeScreen(StationScreen):
     def _today(self) -> date:
         return self._clock.now().astimezone().date()
 
+    def on_screen_resume(self) -> None:
+        self._tick()  # the times stood still while another screen was on top
+
     def _tick(self) -> None:
+        if not self.is_current:  # hidden: redrawing its times would only slow the one shown
+            return
         now = self._clock.monotonic()
         table = self._table
         for task in self._tasks.values():

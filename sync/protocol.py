@@ -59,6 +59,9 @@ class FlagCode(StrEnum):
     WORK_ORDER_CANCELLED = "work_order_cancelled"
     LOT_OVERCONSUMED = "lot_overconsumed"
     LOT_ON_HOLD = "lot_on_hold"
+    # A serial number bound at an operation that needs the previous serial-binding
+    # operation of its work order, where the hub has no binding of it.
+    PREVIOUS_OP_MISSING = "previous_op_missing"
 
 
 class ErrorCode(StrEnum):

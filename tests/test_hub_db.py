@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from hub.db import HubDatabaseError, open_hub_db
 from hub.tables import change_counter, hub_meta
@@ -36,3 +36,23 @@ def test_hubs_starting_together_on_an_empty_database_all_start(hub_db_url: str) 
             assert conn.execute(versions).scalar() == 1
     finally:
         engine.dispose()
+
+
+def test_an_index_added_since_a_hub_database_was_made_is_made_at_start(hub_db_url: str) -> None:
+    engine = open_hub_db(hub_db_url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP INDEX ix_record_routing"))  # as a hub made before it had it
+    engine.dispose()
+    engine = open_hub_db(hub_db_url)
+    # Read from the catalogue: SQLAlchemy does not reflect SQLite's expression indexes.
+    catalogue = (
+        "SELECT name FROM sqlite_master WHERE type = 'index'"
+        if engine.dialect.name == "sqlite"
+        else "SELECT indexname FROM pg_indexes"
+    )
+    try:
+        with engine.connect() as conn:
+            names = set(conn.execute(text(catalogue)).scalars())
+    finally:
+        engine.dispose()
+    assert "ix_record_routing" in names

@@ -12,6 +12,7 @@ from kiosk.i18n import CATALOG, Translator
 from kiosk.identity import Outcome
 from kiosk.roles import Role
 from kiosk.work import OperationStatus, PauseReason, Refusal
+from sync.protocol import FlagCode, RejectReason
 
 
 def placeholders(text: str) -> set[str]:
@@ -42,3 +43,9 @@ def test_translator_fills_values_and_shows_unknown_keys() -> None:
     assert tr("login.wrong_pin", left=2) == "Wrong PIN, 2 attempt(s) left."
     assert Translator(Language.ZH_CN)("login.wrong_pin", left=2) == "密码错误，还可尝试 2 次。"
     assert tr("no.such.key") == "no.such.key"
+
+
+def test_every_reason_the_hub_gives_has_words() -> None:
+    """A flag or refusal added to the protocol must not reach a team lead as a raw code."""
+    codes = {code.value for code in FlagCode} | {reason.value for reason in RejectReason}
+    assert {code for code in codes if f"sync.reason.{code}" not in CATALOG} == set()
