@@ -744,6 +744,10 @@ CATALOG: dict[str, dict[Language, str]] = {
         EN: "More was used from the lot than it holds",
     },
     "sync.reason.lot_on_hold": {ZH: "批次已冻结", EN: "The lot is on hold"},
+    "sync.reason.previous_op_missing": {
+        ZH: "该序列号未在上道工序绑定",
+        EN: "The unit was not bound at the previous operation",
+    },
     "sync.event.auth.login": {ZH: "登录", EN: "sign-in"},
     "sync.event.auth.login_failed": {ZH: "登录失败", EN: "failed sign-in"},
     "sync.event.auth.logout": {ZH: "退出登录", EN: "sign-out"},

@@ -36,6 +36,7 @@ class UnitStep:
     operation: str
     work_center: str
     bound_at: datetime | None  # when its serial number was scanned here, if it was
+    scrapped: bool  # reported as scrap at this operation
     operator: str  # "" when the person is not known here
     employee_no: str
     equipment: str  # codes joined by ", " ("" when not scanned here)
@@ -58,6 +59,7 @@ class BuiltUnit:
     sn: str
     seq: int
     bound_at: datetime
+    scrapped: bool  # reported as scrap at an operation of that work order
 
 
 @dataclass(frozen=True)
@@ -97,11 +99,9 @@ class LotTrace:
     expires_on: date | None
     loads: tuple[LotLoad, ...]  # oldest first
     picks: tuple[LotPick, ...]
-
-    @property
-    def serials(self) -> tuple[str, ...]:
-        """Each unit built from the lot once, even when two of its operations loaded it."""
-        return tuple(dict.fromkeys(unit.sn for load in self.loads for unit in load.units))
+    # Each unit built from the lot once, even when two of its operations loaded it: counted
+    # off the event loop, as thirty thousand of them take a few milliseconds.
+    serials: tuple[str, ...]
 
 
 class TraceMissReason(StrEnum):

@@ -2,19 +2,25 @@
 built from a material lot, from this station's own store, so it works offline.
 
 A unit's serial number is scanned at some operations of its work order only (a board is
-placed before it is labelled), so a unit scanned at operation k of a work order is taken to
-be built from every lot loaded at operations of that work order up to k. Recorded links,
-not guesses: a lot loaded after a unit's last scan is not claimed for it.
-Lookups go by indexes: serial_unit.sn and .operation_id, operation.work_order_id,
-material_lot.lot_no, material_pick.lot_no, event.subject_id, work_report.operation_id.
+placed before it is labelled): a unit had passed operation k by its first scan at k or a
+later operation of that order. It is taken to be built from a lot loaded at k when that scan
+came at or after the load, and before the next load of the same item at k (a reel change:
+units scanned after it used the new reel). Recorded links, not guesses: a lot loaded after
+a unit had passed its operation is not claimed for it. A lot's units and a unit's lots
+follow the one rule, so each names the other.
+Lookups go by indexes: serial_unit.sn and .work_order_id, operation.work_order_id,
+material_load.lot_no and .operation_id, material_lot.lot_no, material_pick.lot_no,
+event.subject_id, work_report.operation_id.
 No Textual here: screens call this from workers.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlmodel import Session, col, func, select
 
@@ -107,8 +113,18 @@ class TraceService:
             ]
             # A unit reworked under a second work order: its first one first.
             passed.sort(key=lambda row: (first_scan[row[0].work_order_id], row[0].seq))
-            operation_ids = [operation.id for operation, _, _ in passed]
-            lots, loaders = _lots_loaded(session, operation_ids)
+            # By when the unit had passed each operation: its first scan there or later.
+            passed_at = {
+                operation.id: min(
+                    scan.bound_at
+                    for scan in scans
+                    if scan.work_order_id == operation.work_order_id
+                    and seq_of[scan.operation_id] >= operation.seq
+                )
+                for operation, _, _ in passed
+            }
+            lots, loaders = _lots_loaded(session, passed_at)
+            operation_ids = list(passed_at)
             starts = _first_starts(session, operation_ids)
             finished = _final_reports(session, operation_ids)
             people = _people(
@@ -133,6 +149,7 @@ class TraceService:
                     operation=operation.name,
                     work_center=operation.work_center,
                     bound_at=unit.bound_at if unit is not None else None,
+                    scrapped=unit is not None and unit.scrapped,
                     operator=person.name if person is not None else "",
                     employee_no=person.employee_no if person is not None else "",
                     equipment=unit.equipment if unit is not None else "",
@@ -169,6 +186,29 @@ class TraceService:
                 item_code = loads[0][0].item_code if loads else picks[0][0].item_code
             item = session.get(Item, item_code)
             scans = _scans(session, {operation.work_order_id for _, operation, _ in loads})
+            ended = _reel_changes(
+                session.exec(
+                    select(MaterialLoad).where(
+                        col(MaterialLoad.operation_id).in_(
+                            {load.operation_id for load, _, _ in loads}
+                        )
+                    )
+                ).all()
+            )
+        built = tuple(
+            LotLoad(
+                work_order=order.number,
+                seq=operation.seq,
+                operation=operation.name,
+                work_center=operation.work_center,
+                qty=load.qty,
+                loaded_at=load.loaded_at,
+                units=_built_with(
+                    scans[operation.work_order_id], operation.seq, load.loaded_at, ended[load.id]
+                ),
+            )
+            for load, operation, order in loads
+        )
         return LotTrace(
             lot_no=lot_no,
             item_code=item_code,
@@ -176,18 +216,7 @@ class TraceService:
             supplier=known.supplier if known is not None else "",
             status=known.status if known is not None else None,
             expires_on=known.expires_on if known is not None else None,
-            loads=tuple(
-                LotLoad(
-                    work_order=order.number,
-                    seq=operation.seq,
-                    operation=operation.name,
-                    work_center=operation.work_center,
-                    qty=load.qty,
-                    loaded_at=load.loaded_at,
-                    units=_built_after(scans[operation.work_order_id], operation.seq),
-                )
-                for load, operation, order in loads
-            ),
+            loads=built,
             picks=tuple(
                 LotPick(
                     work_order=number,
@@ -198,6 +227,7 @@ class TraceService:
                 )
                 for pick, number in picks
             ),
+            serials=tuple(dict.fromkeys(unit.sn for load in built for unit in load.units)),
         )
 
 
@@ -210,18 +240,22 @@ def _people(session: Session, user_ids: Sequence[str | None]) -> dict[str, User]
 
 
 def _lots_loaded(
-    session: Session, operation_ids: Sequence[str]
+    session: Session, passed_at: dict[str, datetime]
 ) -> tuple[dict[str, list[LotUsed]], dict[str, str]]:
-    """The lots loaded for each operation, and who loaded the first of them."""
+    """The lots each operation loaded for a unit that had passed it at `passed_at[operation]`,
+    and who loaded the first of them."""
     rows = session.exec(
         select(MaterialLoad, MaterialLot)
         .outerjoin(MaterialLot, col(MaterialLot.lot_no) == MaterialLoad.lot_no)
-        .where(col(MaterialLoad.operation_id).in_(operation_ids))
+        .where(col(MaterialLoad.operation_id).in_(list(passed_at)))
         .order_by(col(MaterialLoad.loaded_at), col(MaterialLoad.lot_no))
     ).all()
+    ended = _reel_changes(load for load, _ in rows)
     lots: dict[str, list[LotUsed]] = defaultdict(list)
     loaders: dict[str, str] = {}
     for load, lot in rows:
+        if not _in_use(load.loaded_at, ended[load.id], passed_at[load.operation_id]):
+            continue
         if load.user_id is not None:
             loaders.setdefault(load.operation_id, load.user_id)
         lots[load.operation_id].append(
@@ -234,6 +268,29 @@ def _lots_loaded(
             )
         )
     return lots, loaders
+
+
+def _reel_changes(loads: Iterable[MaterialLoad]) -> dict[str, datetime | None]:
+    """When each load (by id) was replaced by a later load of the same item at the same
+    operation, a reel change; None while nothing has replaced it. Pass every load of the
+    operations concerned."""
+    every = list(loads)
+    moments: dict[tuple[str, str], list[datetime]] = defaultdict(list)
+    for load in every:
+        moments[load.operation_id, load.item_code].append(load.loaded_at)
+    for times in moments.values():
+        times.sort()
+    ended: dict[str, datetime | None] = {}
+    for load in every:
+        times = moments[load.operation_id, load.item_code]
+        later = bisect_right(times, load.loaded_at)
+        ended[load.id] = times[later] if later < len(times) else None
+    return ended
+
+
+def _in_use(loaded_at: datetime, ended: datetime | None, passed_at: datetime) -> bool:
+    """Whether a load went into a unit that had passed its operation by `passed_at`."""
+    return loaded_at <= passed_at and (ended is None or passed_at < ended)
 
 
 def _first_starts(
@@ -258,24 +315,47 @@ def _final_reports(session: Session, operation_ids: Sequence[str]) -> dict[str, 
     return dict(rows)
 
 
-def _scans(session: Session, order_ids: Iterable[str]) -> dict[str, list[BuiltUnit]]:
-    """Every serial number scan of the work orders, by work order, in routing order."""
-    rows = session.exec(
-        select(SerialUnit.sn, SerialUnit.bound_at, Operation.seq, Operation.work_order_id)
-        .join(Operation, col(Operation.id) == SerialUnit.operation_id)
-        .where(col(Operation.work_order_id).in_(order_ids))
-        .order_by(col(Operation.seq), col(SerialUnit.bound_at))
+class _Scan(NamedTuple):
+    sn: str
+    seq: int
+    bound_at: datetime
+    scrapped: bool
+
+
+def _scans(session: Session, order_ids: set[str]) -> dict[str, list[_Scan]]:
+    """Every serial number scan of the work orders, by work order, oldest first."""
+    operations = session.exec(
+        select(Operation.id, Operation.seq, Operation.work_order_id).where(
+            col(Operation.work_order_id).in_(order_ids)
+        )
     ).all()
-    scans: dict[str, list[BuiltUnit]] = defaultdict(list)
-    for sn, bound_at, seq, order_id in rows:
-        scans[order_id].append(BuiltUnit(sn, seq, bound_at))
+    where = {operation_id: (seq, order_id) for operation_id, seq, order_id in operations}
+    rows = session.exec(
+        select(
+            SerialUnit.sn, SerialUnit.operation_id, SerialUnit.bound_at, SerialUnit.scrapped
+        ).where(col(SerialUnit.work_order_id).in_(order_ids))
+    ).all()
+    scans: dict[str, list[_Scan]] = defaultdict(list)
+    for sn, operation_id, bound_at, scrapped in rows:
+        seq, order_id = where[operation_id]
+        scans[order_id].append(_Scan(sn, seq, bound_at, scrapped))
+    for order_scans in scans.values():
+        order_scans.sort(key=lambda scan: (scan.bound_at, scan.seq))
     return scans
 
 
-def _built_after(scans: Sequence[BuiltUnit], seq: int) -> tuple[BuiltUnit, ...]:
-    """The units scanned at operation `seq` or later, each at the first such scan."""
-    units: dict[str, BuiltUnit] = {}
-    for unit in scans:
-        if unit.seq >= seq:
-            units.setdefault(unit.sn, unit)
-    return tuple(sorted(units.values(), key=lambda unit: (unit.bound_at, unit.sn)))
+def _built_with(
+    scans: Sequence[_Scan], seq: int, loaded_at: datetime, ended: datetime | None
+) -> tuple[BuiltUnit, ...]:
+    """The units of a work order built from a load at its operation `seq`, each at its first
+    scan there or later, and whether it was scrapped at any operation of the order."""
+    passed: dict[str, _Scan] = {}
+    for scan in scans:
+        if scan.seq >= seq:
+            passed.setdefault(scan.sn, scan)
+    scrapped = {scan.sn for scan in scans if scan.scrapped}
+    return tuple(
+        BuiltUnit(scan.sn, scan.seq, scan.bound_at, scan.sn in scrapped)
+        for scan in sorted(passed.values(), key=lambda scan: (scan.bound_at, scan.sn))
+        if _in_use(loaded_at, ended, scan.bound_at)
+    )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
-from textual.widgets import Label
+from textual.app import App, ComposeResult
+from textual.widgets import Label, Tree
 from textual.widgets.tree import TreeNode
 
 from kiosk.app import KioskApp
@@ -13,10 +15,11 @@ from kiosk.config import Language
 from kiosk.demo_data import demo_serial
 from kiosk.i18n import Translator
 from kiosk.services import Services
+from kiosk.trace_values import BuiltUnit, LotLoad, LotTrace, SerialTrace, UnitStep
 from screens.home import HomeScreen
 from screens.text_prompt import TextPrompt
 from screens.trace import TraceScreen
-from screens.widgets.trace_tree import TraceTree
+from screens.widgets.trace_tree import More, TraceTree
 from tests.conftest import TODAY
 from tests.test_app import wait_for
 from tests.test_app_devices import Port, notified, ports, serial_app
@@ -30,13 +33,21 @@ def labels(tree: TraceTree) -> list[str]:
     """Every line of the tree, in order, as plain text."""
     found: list[str] = []
 
-    def walk(node: TreeNode[None]) -> None:
+    def walk(node: TreeNode[More | None]) -> None:
         found.append(str(node.label))
         for child in node.children:
             walk(child)
 
     walk(tree.root)
     return found
+
+
+def measured_as_drawn(tree: TraceTree) -> bool:
+    """Whether the tree's own measure of each line (kept for its leaves) is Textual's."""
+    nodes = [tree.root]
+    for node in nodes:
+        nodes += node.children
+    return all(tree.get_label_width(node) == Tree.get_label_width(tree, node) for node in nodes)
 
 
 def on_glass(tree: TraceTree) -> list[str]:
@@ -192,3 +203,93 @@ async def test_home_opens_the_trace_by_key_and_by_command_sheet(
 
         scanner.send(b"#K:TRACE\r")
         await wait_for(pilot, lambda: isinstance(app.screen, TraceScreen))
+
+
+class TreeApp(App[None]):
+    """The trace tree alone, to show values made by hand."""
+
+    def __init__(self, tr: Translator) -> None:
+        super().__init__()
+        self._tr = tr
+
+    def compose(self) -> ComposeResult:
+        yield TraceTree(self._tr)
+
+
+def lot_of_units(units: tuple[BuiltUnit, ...]) -> LotTrace:
+    load = LotLoad("WO-2611-0046", 10, "SMT placement 贴片", "WC-SMT", 0, minutes(0), units)
+    serials = tuple(unit.sn for unit in units)
+    return LotTrace("L2611-0001", "PCB-MC200-C", "", "", "released", None, (load,), (), serials)
+
+
+async def test_a_large_lot_shows_its_units_a_hundred_at_a_time() -> None:
+    tr = Translator(Language.EN)
+    units = tuple(BuiltUnit(f"SN{n:08d}", 20, minutes(n), False) for n in range(250))
+    app = TreeApp(tr)
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree = app.query_one(TraceTree)
+        tree.focus()
+        tree.show(lot_of_units(units))
+
+        def shown() -> list[str]:
+            return [line.split(" ")[0] for line in labels(tree) if line.startswith("SN")]
+
+        assert shown() == [unit.sn for unit in units[:100]]
+        assert labels(tree)[-1] == tr("trace.more", count=150, next=100)
+        await pilot.pause()
+        assert measured_as_drawn(tree)
+
+        # Enter on the "more" line: the next hundred, the cursor on the first of them.
+        await pilot.press("end")
+        await wait_for(pilot, lambda: tree.cursor_node is not None)
+        line = tree.cursor_line
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(shown()) == 200)
+        assert shown() == [unit.sn for unit in units[:200]]
+        assert labels(tree)[-1] == tr("trace.more", count=50, next=50)
+        assert tree.cursor_line == line
+        assert tree.cursor_node is not None
+        assert str(tree.cursor_node.label).startswith("SN00000100 ")
+        assert measured_as_drawn(tree)  # the "more" line, now a unit, measured again
+
+        await pilot.press("end", "enter")
+        await wait_for(pilot, lambda: len(shown()) == 250)
+        assert shown() == [unit.sn for unit in units]  # the last: no "more" line
+        await pilot.press("enter")  # on a unit: nothing more to add
+        await pilot.pause()
+        assert shown() == [unit.sn for unit in units]
+
+
+@pytest.mark.parametrize("language", list(Language))
+async def test_a_scrapped_unit_is_marked_scrapped_both_ways(language: Language) -> None:
+    tr = Translator(language)
+    step = UnitStep(
+        work_order="WO-2611-0046",
+        item_code="FG-MC200",
+        item_description="",
+        seq=30,
+        operation="ICT 在线测试",
+        work_center="WC-TEST",
+        bound_at=minutes(20),
+        scrapped=True,
+        operator="",
+        employee_no="",
+        equipment="",
+        lots=(),
+        started_at=None,
+        finished_at=None,
+    )
+    scrapped = BuiltUnit("SN00460001", 20, minutes(10), True)
+    good = BuiltUnit("SN00460002", 20, minutes(11), False)
+    app = TreeApp(tr)
+    async with app.run_test(size=(120, 40)):
+        tree = app.query_one(TraceTree)
+        mark = tr("trace.scrapped")
+
+        tree.show(SerialTrace("SN00460001", (step, replace(step, seq=40, scrapped=False))))
+        operations = [line for line in labels(tree) if line.startswith(("30 ", "40 "))]
+        assert [mark in line for line in operations] == [True, False]
+
+        tree.show(lot_of_units((scrapped, good)))
+        units = [line for line in labels(tree) if line.startswith("SN")]
+        assert [mark in line for line in units] == [True, False]

@@ -64,6 +64,7 @@ def bind(
     at: datetime,
     by: str = "208127",  # 李强
     equipment: str = "SMT1-PNP, SMT1-REFLOW",
+    scrapped: bool = False,
 ) -> None:
     unit = SerialUnit(
         id=new_id(),
@@ -73,6 +74,7 @@ def bind(
         equipment=equipment,
         bound_at=at,
         user_id=user_id(services, by),
+        scrapped=scrapped,
     )
     with services.store.write() as session:
         session.add(unit)
@@ -219,11 +221,11 @@ def test_a_lot_shows_every_unit_built_from_it_in_two_work_orders(services: Servi
         minutes(1),
     )
     assert first_load.units == (
-        BuiltUnit("SN00460001", 20, minutes(30)),
-        BuiltUnit("SN00460002", 20, minutes(31)),
+        BuiltUnit("SN00460001", 20, minutes(30), False),
+        BuiltUnit("SN00460002", 20, minutes(31), False),
     )
     assert second_load.work_order == "WO-2611-0042"
-    assert second_load.units == (BuiltUnit("SN00420001", 10, minutes(20)),)  # its first scan
+    assert second_load.units == (BuiltUnit("SN00420001", 10, minutes(20), False),)  # its first scan
     assert trace.serials == ("SN00460001", "SN00460002", "SN00420001")
     picked, waiting = trace.picks
     assert (picked.work_order, picked.delivered_to, picked.delivered_at) == (
@@ -249,7 +251,7 @@ def test_a_lot_loaded_at_two_operations_names_each_unit_once(services: Services)
     at_placement, at_ict = trace.loads
     assert [unit.sn for unit in at_placement.units] == ["SN00460001", "SN00460002"]
     # SN00460002 has not been to the test yet: the lot loaded there is not claimed for it.
-    assert at_ict.units == (BuiltUnit("SN00460001", 30, minutes(60)),)
+    assert at_ict.units == (BuiltUnit("SN00460001", 30, minutes(60), False),)
     assert trace.serials == ("SN00460001", "SN00460002")
     unit = services.trace.serial("SN00460001")
     assert unit is not None
@@ -260,6 +262,102 @@ def test_a_lot_loaded_at_two_operations_names_each_unit_once(services: Services)
     ]
     # Nobody started the placement here: who loaded its lots worked it.
     assert unit.steps[0].operator == "Kevin Chen"
+
+
+def linked(services: Services, lots: list[str], sns: list[str]) -> set[tuple[str, str, str]]:
+    """(lot, work order · seq, unit) linked by the lots' units, of these units (the demo's
+    own history uses some of the lots); the same as the units' lots."""
+    by_lot = set()
+    for lot_no in lots:
+        lot = services.trace.lot(lot_no)
+        assert lot is not None
+        by_lot |= {
+            (lot_no, f"{load.work_order} · {load.seq}", unit.sn)
+            for load in lot.loads
+            for unit in load.units
+            if unit.sn in sns
+        }
+    by_unit = set()
+    for sn in sns:
+        history = services.trace.serial(sn)
+        assert history is not None
+        by_unit |= {
+            (lot.lot_no, f"{step.work_order} · {step.seq}", sn)
+            for step in history.steps
+            for lot in step.lots
+        }
+    assert by_lot == by_unit
+    return by_lot
+
+
+def test_a_lot_loaded_after_a_unit_passed_its_operation_is_not_claimed_for_it(
+    services: Services,
+) -> None:
+    pcb = lot_of(services, "PCB-MC200-C")
+    placement, reflow, ict = (operation(services, 46, seq) for seq in (10, 20, 30))
+    bind(services, "SN00460001", reflow, minutes(10))
+    bind(services, "SN00460001", ict, minutes(600))  # a later scan: it had passed by +10
+    bind(services, "SN00460002", reflow, minutes(510))
+    load(services, pcb, placement, minutes(500))
+
+    assert linked(services, [pcb], ["SN00460001", "SN00460002"]) == {
+        (pcb, "WO-2611-0046 · 10", "SN00460002")
+    }
+
+
+def test_a_reel_change_ends_the_old_reel_for_units_scanned_after_it(services: Services) -> None:
+    old, new = pcb_lots(services)
+    ic, screws = lot_of(services, "IC-STM32F407"), lot_of(services, "SCR-M3X8")
+    placement, reflow, ict = (operation(services, 46, seq) for seq in (10, 20, 30))
+    load(services, old, placement, minutes(0))
+    load(services, ic, placement, minutes(0))  # another item: no reel change for it
+    load(services, new, placement, minutes(30))  # the PCB reel changed
+    load(services, screws, ict, minutes(50))
+    load(services, old, operation(services, 42, 10), minutes(40))  # another work order's
+    bind(services, "SN00460001", reflow, minutes(10))
+    bind(services, "SN00460001", ict, minutes(60))
+    bind(services, "SN00460002", reflow, minutes(30))  # at the change: the new reel
+    bind(services, "SN00460003", reflow, minutes(45))
+    bind(services, "SN00460003", ict, minutes(46))  # before the screws were loaded
+    bind(services, "SN00420001", operation(services, 42, 20), minutes(41))
+
+    units = ["SN00460001", "SN00460002", "SN00460003", "SN00420001"]
+    assert linked(services, [old, new, ic, screws], units) == {
+        (old, "WO-2611-0046 · 10", "SN00460001"),
+        (ic, "WO-2611-0046 · 10", "SN00460001"),
+        (screws, "WO-2611-0046 · 30", "SN00460001"),
+        (new, "WO-2611-0046 · 10", "SN00460002"),
+        (ic, "WO-2611-0046 · 10", "SN00460002"),
+        (new, "WO-2611-0046 · 10", "SN00460003"),
+        (ic, "WO-2611-0046 · 10", "SN00460003"),
+        (old, "WO-2611-0042 · 10", "SN00420001"),
+    }
+
+
+def test_a_scrapped_unit_says_so_in_its_history_and_among_a_lots_units(
+    services: Services,
+) -> None:
+    pcb = lot_of(services, "PCB-MC200-C")
+    placement, reflow, ict = (operation(services, 46, seq) for seq in (10, 20, 30))
+    load(services, pcb, placement, minutes(0))
+    bind(services, "SN00460001", reflow, minutes(10))
+    bind(services, "SN00460001", ict, minutes(20), scrapped=True)
+    bind(services, "SN00460002", reflow, minutes(11))
+
+    unit = services.trace.serial("SN00460001")
+    lot = services.trace.lot(pcb)
+
+    assert unit is not None
+    assert [(step.seq, step.scrapped) for step in unit.steps] == [
+        (10, False),
+        (20, False),
+        (30, True),
+    ]
+    assert lot is not None
+    assert lot.loads[0].units == (
+        BuiltUnit("SN00460001", 20, minutes(10), True),  # built at placement, scrapped at test
+        BuiltUnit("SN00460002", 20, minutes(11), False),
+    )
 
 
 def test_a_lot_loaded_on_an_override_is_traced_without_a_lot_record(services: Services) -> None:
@@ -353,7 +451,7 @@ def test_thousands_of_units_are_traced_by_index(services: Services) -> None:
     pcb = lot_of(services, "PCB-MC200-C")
     orders = [operation(services, order, 10) for order in (46, 42)]
     for op in orders:
-        load(services, pcb, op, minutes(1))
+        load(services, pcb, op, minutes(-1))
     with services.store.write() as session:
         session.add_all(
             SerialUnit(

@@ -1,26 +1,39 @@
 """A unit's history or a lot's units as a tree: read with the arrows, PgUp/PgDn, Home/End.
 
 A tree because genealogy is one: unit → operations → lots, lot → operations → units. It
-draws only the lines in view, so a lot with thousands of units scrolls as fast as one with
-ten. On a handheld a line that would not fit is split: its head, and the rest beneath it.
+draws only the lines in view, and holds a lot's units a hundred at a time: the next hundred
+come on Enter on the "more" line that ends them, so a lot of thirty thousand units shows
+about as fast as one of ten. On a handheld a line that would not fit is split: its head,
+and the rest beneath it. A scrapped unit says so, in its history and among a lot's units.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Tree
-from textual.widgets.tree import TreeNode
+from textual.widgets.tree import NodeID, TreeNode
 
 from kiosk.i18n import Translator
-from kiosk.trace_values import LotTrace, SerialTrace, UnitStep
+from kiosk.trace_values import BuiltUnit, LotTrace, SerialTrace, UnitStep
 
-_HELD = "bold red"
+_HELD = "bold red"  # a lot on hold, a scrapped unit
 _NOT_KNOWN = "italic"
+_CHUNK = 100  # a lot's units added at a time
 
 
-class TraceTree(Tree[None]):
+@dataclass(frozen=True)
+class More:
+    """A "more" line: the units of a load not added yet, from `start`."""
+
+    units: tuple[BuiltUnit, ...]
+    start: int
+
+
+class TraceTree(Tree[More | None]):
     DEFAULT_CSS = """
     TraceTree { height: 1fr; scrollbar-size-vertical: 1; }
     """
@@ -30,6 +43,7 @@ class TraceTree(Tree[None]):
         self._tr = tr
         self._compact = False
         self._shown: SerialTrace | LotTrace | None = None
+        self._widths: dict[NodeID, int] = {}  # of leaves, by get_label_width
 
     def set_compact(self, compact: bool) -> None:
         if compact != self._compact:
@@ -40,6 +54,7 @@ class TraceTree(Tree[None]):
 
     def show(self, trace: SerialTrace | LotTrace) -> None:
         self._shown = trace
+        self._widths.clear()
         if isinstance(trace, SerialTrace):
             self._serial(trace)
         else:
@@ -59,7 +74,10 @@ class TraceTree(Tree[None]):
         root.add_leaf(Text(first.item_description))
         for step in trace.steps:
             where = tr("trace.where", work_order=step.work_order, work_center=step.work_center)
-            node = self._pair(root, Text(f"{step.seq} {step.operation}", style="bold"), where)
+            head = Text(f"{step.seq} {step.operation}", style="bold")
+            if step.scrapped:
+                head.append(f" {tr('trace.scrapped')}", style=_HELD)
+            node = self._pair(root, head, where)
             node.add_leaf(self._scanned(step))
             node.add_leaf(self._operator(step))
             if step.equipment:
@@ -137,19 +155,57 @@ class TraceTree(Tree[None]):
                 time=self._time(load.loaded_at),
                 count=len(load.units),
             )
-            node = self._pair(root, head, loaded)
-            for unit in load.units:
-                when = self._time(unit.bound_at)
-                if self._compact:  # the operation is in the line above: room for the time
-                    node.add_leaf(Text(f"{unit.sn}  {when}"))
-                else:
-                    node.add_leaf(Text(tr("trace.unit", sn=unit.sn, seq=unit.seq, time=when)))
+            self._units(self._pair(root, head, loaded), load.units, 0, _CHUNK)
+
+    def _units(
+        self, parent: TreeNode[More | None], units: tuple[BuiltUnit, ...], start: int, stop: int
+    ) -> None:
+        """Units `start` to `stop`, then a "more" line for the rest, if any."""
+        for unit in units[start:stop]:
+            parent.add_leaf(self._unit(unit))
+        rest = len(units) - stop
+        if rest > 0:
+            more = self._tr("trace.more", count=rest, next=min(rest, _CHUNK))
+            parent.add_leaf(Text(more, style=_NOT_KNOWN), More(units, stop))
+
+    def _unit(self, unit: BuiltUnit) -> Text:
+        when = self._time(unit.bound_at)
+        if self._compact:  # the operation is in the line above: room for the time
+            line = Text(f"{unit.sn}  {when}")
+        else:
+            line = Text(self._tr("trace.unit", sn=unit.sn, seq=unit.seq, time=when))
+        if unit.scrapped:
+            line.append(f" {self._tr('trace.scrapped')}", style=_HELD)
+        return line
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[More | None]) -> None:
+        """Enter on a "more" line: it becomes the first of the next units, so the cursor
+        stays where it is, on the first unit not seen yet."""
+        more = event.node.data
+        parent = event.node.parent
+        if not isinstance(more, More) or parent is None:
+            return
+        event.stop()
+        event.node.data = None
+        event.node.set_label(self._unit(more.units[more.start]))
+        self._widths.pop(event.node.id, None)  # measured as the "more" line
+        self._units(parent, more.units, more.start + 1, more.start + _CHUNK)
 
     # Pieces.
 
+    def get_label_width(self, node: TreeNode[More | None]) -> int:
+        """Textual measures every line whenever the tree changes: each leaf is measured once
+        (its line is its label), so Enter on "more" stays quick after thousands of units."""
+        if node.allow_expand:
+            return super().get_label_width(node)
+        width = self._widths.get(node.id)
+        if width is None:
+            width = self._widths[node.id] = cell_len(str(node.label))
+        return width
+
     def _pair(
-        self, parent: TreeNode[None], head: Text, tail: str | Text, leaf: bool = False
-    ) -> TreeNode[None]:
+        self, parent: TreeNode[More | None], head: Text, tail: str | Text, leaf: bool = False
+    ) -> TreeNode[More | None]:
         """One line `head · tail`, or on a handheld `head` with `tail` beneath it; the node
         returned takes the children (none when `leaf`)."""
         if self._compact:
