@@ -73,7 +73,8 @@ class Outbox:
         """`append` on a bare connection in a write transaction (Store.write_sql); answers
         the event's id. The ORM's flush costs more than the row itself on a scan."""
         event_id = new_id()
-        conn.exec_driver_sql(
+        driver: Any = conn.connection.driver_connection  # skips SQLAlchemy's per-statement work
+        driver.execute(
             _INSERT,
             (
                 event_id,
