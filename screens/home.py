@@ -39,7 +39,7 @@ from kiosk.work import (
     Task,
     TaskDetail,
 )
-from screens.approval import Approval, Authorize
+from screens.approval import Approval
 from screens.base import StationScreen
 from screens.choice_prompt import ChoicePrompt
 from screens.material_check import MaterialCheckScreen
@@ -177,16 +177,10 @@ class HomeScreen(StationScreen):
     ) -> None:
         super().__init__(tr)
         self._services = services
-        self._materials = services.materials
-        self._sops = services.sops
-        self._authorize: Authorize = services.auth.authorize
-        self._sync_issues = services.sync_issues
-        self._printing = services.printing
         self._barcodes = barcodes
         self._station = station
         self._clock = clock
         self.user = user
-        self._service = services.tasks
         self._tasks: dict[str, Task] = {}
         self._detail: TaskDetail | None = None
         # Held, not queried: a resize or an answer may come before they have mounted.
@@ -215,22 +209,22 @@ class HomeScreen(StationScreen):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="load")
     def _load(self) -> None:
-        self.post_message(self.Loaded(self._service.open_tasks()))
+        self.post_message(self.Loaded(self._services.tasks.open_tasks()))
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="detail")
     def _load_detail(self, operation_id: str) -> None:
-        self.post_message(self.DetailLoaded(self._service.detail(operation_id)))
+        self.post_message(self.DetailLoaded(self._services.tasks.detail(operation_id)))
 
     @work(thread=True, exit_on_error=False, group="act")
     def _act(self, verb: str, operation_id: str, reason: PauseReason | None) -> None:
         try:
             if verb == "start":
-                task = self._service.start(operation_id, self.user)
+                task = self._services.tasks.start(operation_id, self.user)
             elif verb == "resume":
-                task = self._service.resume(operation_id, self.user)
+                task = self._services.tasks.resume(operation_id, self.user)
             else:
                 assert reason is not None  # pausing always asks for one
-                task = self._service.pause(operation_id, self.user, reason)
+                task = self._services.tasks.pause(operation_id, self.user, reason)
         except Refused as refused:
             self.post_message(self.RefusedMessage(refused.reason.value))
             return
@@ -365,16 +359,16 @@ class HomeScreen(StationScreen):
         except ValueError:
             self.post_message(self.Notice("label.bad_serial", {"serial": serial}, error=True))
             return
-        self._printing.enqueue(label, self.user)
+        self._services.printing.enqueue(label, self.user)
         self.post_message(self.Notice("label.queued", {"serial": serial}))
 
     @work(thread=True, exit_on_error=False, group="print")
     def _reprint_last(self, reason: ReprintReason) -> None:
-        last = self._printing.last_printed(self.user)
+        last = self._services.printing.last_printed(self.user)
         if last is None:
             self.post_message(self.Notice("reprint.nothing", {}, error=True))
             return
-        self._printing.reprint(last.job_id, self.user, reason)
+        self._services.printing.reprint(last.job_id, self.user, reason)
         self.post_message(self.Notice("reprint.queued", {}))
 
     def action_material(self) -> None:
@@ -389,8 +383,8 @@ class HomeScreen(StationScreen):
             self._clock,
             self.user,
             task,
-            self._materials,
-            self._authorize,
+            self._services.materials,
+            self._services.auth.authorize,
             self._barcodes,
         )
         self.app.push_screen(screen, lambda _: self._selection_changed())
@@ -405,8 +399,8 @@ class HomeScreen(StationScreen):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="sop")
     def _load_sop(self, operation_id: str, then_start: bool) -> None:
-        sop = self._sops.current(operation_id, self.user.language, self.user.user_id)
-        needed = self._sops.needs_acknowledgement(operation_id, self.user) is not None
+        sop = self._services.sops.current(operation_id, self.user.language, self.user.user_id)
+        needed = self._services.sops.needs_acknowledgement(operation_id, self.user) is not None
         self.post_message(self.SopLoaded(operation_id, sop, needed, then_start))
 
     def on_home_screen_sop_loaded(self, message: HomeScreen.SopLoaded) -> None:
@@ -423,12 +417,12 @@ class HomeScreen(StationScreen):
 
     @work(thread=True, exit_on_error=False, group="act")
     def _acknowledge(self, operation_id: str, then_start: bool) -> None:
-        self._sops.acknowledge(operation_id, self.user)
+        self._services.sops.acknowledge(operation_id, self.user)
         if not then_start:
             self.post_message(self.Notice("sop.acknowledged", {}))
             return
         try:
-            task = self._service.start(operation_id, self.user)
+            task = self._services.tasks.start(operation_id, self.user)
         except Refused as refused:
             self.post_message(self.RefusedMessage(refused.reason.value))
             return
@@ -525,7 +519,11 @@ class HomeScreen(StationScreen):
         )
         title = f"{self.tr('report.approval_title')}\n{detail}"
         approval = Approval(
-            self.tr, self._authorize, Permission.APPROVE_OVER_REPORT, title, self._barcodes
+            self.tr,
+            self._services.auth.authorize,
+            Permission.APPROVE_OVER_REPORT,
+            title,
+            self._barcodes,
         )
         self.app.push_screen(approval, approved)
 
@@ -559,7 +557,7 @@ class HomeScreen(StationScreen):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="sync-issues")
     def _load_sync_issues(self) -> None:
-        self.post_message(self.SyncIssuesLoaded(self._sync_issues()))
+        self.post_message(self.SyncIssuesLoaded(self._services.sync_issues()))
 
     def on_home_screen_sync_issues_loaded(self, message: HomeScreen.SyncIssuesLoaded) -> None:
         # Not on top any more (a second F8, a sign-out): one list, and only for who asked.
