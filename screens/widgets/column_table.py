@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Mapping
 from typing import ClassVar, Generic, TypeVar
 
@@ -54,9 +55,10 @@ class ColumnTable(DataTable[Text | str], Generic[RowT]):
             cells = self._cells(row)
             self.add_row(*(cells[name] for name in self._columns), key=self._key(row))
 
+    @abstractmethod
     def _cells(self, row: RowT) -> Mapping[str, Text | str]:
         """Every column's cell for the row, wide or compact: the shown ones are picked out."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _key(self, row: RowT) -> str:
-        raise NotImplementedError
+        """The row's key in the table."""
