@@ -40,7 +40,7 @@ from kiosk.work import (
     TaskDetail,
 )
 from screens.approval import Approval
-from screens.base import StationScreen
+from screens.base import SignedInScreen
 from screens.choice_prompt import ChoicePrompt
 from screens.material_check import MaterialCheckScreen
 from screens.report_form import ReportForm
@@ -50,7 +50,6 @@ from screens.sync_issues import SyncIssuesScreen
 from screens.text_prompt import TextPrompt
 from screens.trace import TraceScreen
 from screens.widgets.key_bar import KeyBar
-from screens.widgets.station_header import StationHeader
 from screens.widgets.task_detail import TaskDetailPane
 from screens.widgets.task_table import TaskTable
 
@@ -80,7 +79,7 @@ _WIDE_FROM = 90  # columns; below this the task list and the detail stack vertic
 _DONE_MESSAGE = {"start": "task.started", "pause": "task.paused", "resume": "task.resumed"}
 
 
-class HomeScreen(StationScreen):
+class HomeScreen(SignedInScreen):
     ACCEPTS_SCANS = True  # keyboard-wedge scans are routed here as ScanArrived
     BINDINGS = [
         # The work first: on a handheld's three lines of keys the rest may not show.
@@ -175,12 +174,9 @@ class HomeScreen(StationScreen):
         services: Services,
         barcodes: BarcodeSection,
     ) -> None:
-        super().__init__(tr)
+        super().__init__(tr, station, clock, user)
         self._services = services
         self._barcodes = barcodes
-        self._station = station
-        self._clock = clock
-        self.user = user
         self._tasks: dict[str, Task] = {}
         self._detail: TaskDetail | None = None
         # Held, not queried: a resize or an answer may come before they have mounted.
@@ -188,8 +184,7 @@ class HomeScreen(StationScreen):
         self._pane = TaskDetailPane(self.tr)
 
     def compose(self) -> ComposeResult:
-        role = self.tr(f"role.{self.user.role.value}")
-        yield StationHeader(self._station, self.user.name, self.tr, self._clock, role=role)
+        yield self.header()
         with Horizontal(id="work"):
             yield self._table
             yield self._pane

@@ -33,7 +33,7 @@ from kiosk.material_check import (
 from kiosk.roles import Permission
 from kiosk.work import Refused, Task
 from screens.approval import Authorize
-from screens.base import StationScreen
+from screens.base import SignedInScreen
 from screens.choice_prompt import ChoicePrompt
 from screens.login import describe_refusal
 from screens.pin_prompt import PinPrompt
@@ -41,7 +41,6 @@ from screens.scan_arrived import ScanArrived
 from screens.text_prompt import TextPrompt
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.pick_list import PickListTable
-from screens.widgets.station_header import StationHeader
 from screens.widgets.verdict_banner import VerdictBanner
 
 if TYPE_CHECKING:
@@ -50,7 +49,7 @@ if TYPE_CHECKING:
 _WIDE_FROM = 60  # columns; below this the pick list shows fewer columns
 
 
-class MaterialCheckScreen(StationScreen):
+class MaterialCheckScreen(SignedInScreen):
     ACCEPTS_SCANS = True
     BINDINGS = [
         Binding("f6", "override", "key.override", key_display="F6"),
@@ -90,10 +89,7 @@ class MaterialCheckScreen(StationScreen):
         authorize: Authorize,
         barcodes: BarcodeSection,
     ) -> None:
-        super().__init__(tr)
-        self._station = station
-        self._clock = clock
-        self.user = user
+        super().__init__(tr, station, clock, user)
         self._job = task
         self._materials = materials
         self._authorize = authorize
@@ -103,8 +99,7 @@ class MaterialCheckScreen(StationScreen):
         self.refused: Verification | None = None  # the last refusal a team lead may override
 
     def compose(self) -> ComposeResult:
-        role = self.tr(f"role.{self.user.role.value}")
-        yield StationHeader(self._station, self.user.name, self.tr, self._clock, role=role)
+        yield self.header()
         task = f"{self._job.work_order} {self._job.seq} {self._job.operation}"
         yield Label(self.tr("material.title", task=task), id="title")
         yield VerdictBanner(self.tr)

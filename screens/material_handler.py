@@ -29,14 +29,13 @@ from kiosk.handling_values import Act, HandlingLine, HandlingResult, OrderPickin
 from kiosk.i18n import Translator
 from kiosk.identity import SignedIn
 from kiosk.work import Refused
-from screens.base import StationScreen
+from screens.base import SignedInScreen
 from screens.scan_arrived import ScanArrived
 from screens.widgets.handling_banner import HandlingBanner
 from screens.widgets.handling_mode import ModeLine
 from screens.widgets.handling_orders import OrderTable
 from screens.widgets.handling_pick_list import HandlingPickTable
 from screens.widgets.key_bar import KeyBar
-from screens.widgets.station_header import StationHeader
 
 if TYPE_CHECKING:
     from kiosk.material_handling import MaterialHandlingService
@@ -56,7 +55,7 @@ class _Waiting:
     symbology: str | None
 
 
-class MaterialHandlerScreen(StationScreen):
+class MaterialHandlerScreen(SignedInScreen):
     ACCEPTS_SCANS = True
     BINDINGS = [
         Binding("f2", "mode('pick')", "key.pick", key_display="F2"),
@@ -101,10 +100,7 @@ class MaterialHandlerScreen(StationScreen):
         handling: MaterialHandlingService,
         barcodes: BarcodeSection,
     ) -> None:
-        super().__init__(tr)
-        self._station = station
-        self._clock = clock
-        self.user = user
+        super().__init__(tr, station, clock, user)
         self._handling = handling
         self._barcodes = barcodes
         self.act = Act.PICK
@@ -113,8 +109,7 @@ class MaterialHandlerScreen(StationScreen):
         self._judging = False
 
     def compose(self) -> ComposeResult:
-        role = self.tr(f"role.{self.user.role.value}")
-        yield StationHeader(self._station, self.user.name, self.tr, self._clock, role=role)
+        yield self.header()
         yield ModeLine(self.tr)
         yield HandlingBanner(self.tr)
         yield OrderTable(self.tr)

@@ -16,9 +16,8 @@ from textual.widgets import Label, Static
 from kiosk.clock import Clock
 from kiosk.i18n import Translator
 from kiosk.identity import SignedIn
-from screens.base import StationScreen
+from screens.base import SignedInScreen
 from screens.widgets.key_bar import KeyBar
-from screens.widgets.station_header import StationHeader
 from sync.status import HubStatus
 
 if TYPE_CHECKING:  # the module that reads them loads the database layer
@@ -39,7 +38,7 @@ class SyncIssueList(VerticalScroll, can_focus=True):
     """
 
 
-class SyncIssuesScreen(StationScreen):
+class SyncIssuesScreen(SignedInScreen):
     BINDINGS = [
         Binding("f10", "close", "key.close", key_display="F10"),
         Binding("escape", "close", "key.close", show=False),
@@ -57,18 +56,14 @@ class SyncIssuesScreen(StationScreen):
         tr: Translator,
         station: str,
         clock: Clock,
-        viewer: SignedIn,
+        user: SignedIn,
         issues: Sequence[SyncIssue],
     ) -> None:
-        super().__init__(tr)
-        self._station = station
-        self._clock = clock
-        self._viewer = viewer
+        super().__init__(tr, station, clock, user)
         self._issues = issues
 
     def compose(self) -> ComposeResult:
-        role = self.tr(f"role.{self._viewer.role.value}")
-        yield StationHeader(self._station, self._viewer.name, self.tr, self._clock, role=role)
+        yield self.header()
         yield Label(self.tr("sync.title", count=len(self._issues)), id="sync-title")
         yield Label("", id="sync-stopped", markup=False)
         with SyncIssueList():
@@ -127,7 +122,7 @@ class SyncIssuesScreen(StationScreen):
     def _who(self, user_id: str | None) -> str:
         if user_id is None:
             return "—"
-        return self._viewer.name if user_id == self._viewer.user_id else user_id
+        return self.user.name if user_id == self.user.user_id else user_id
 
 
 def _subject(issue: SyncIssue) -> str:

@@ -25,11 +25,10 @@ from kiosk.device_names import BADGE_READER
 from kiosk.i18n import Translator
 from kiosk.identity import SignedIn
 from kiosk.trace_values import SerialTrace, TraceAnswer, TraceMiss, TraceMissReason
-from screens.base import StationScreen
+from screens.base import SignedInScreen
 from screens.scan_arrived import ScanArrived
 from screens.text_prompt import TextPrompt
 from screens.widgets.key_bar import KeyBar
-from screens.widgets.station_header import StationHeader
 from screens.widgets.trace_tree import TraceTree
 
 if TYPE_CHECKING:
@@ -38,7 +37,7 @@ if TYPE_CHECKING:
 _WIDE_FROM = 60  # columns; below this the tree splits long lines in two
 
 
-class TraceScreen(StationScreen):
+class TraceScreen(SignedInScreen):
     ACCEPTS_SCANS = True
     BINDINGS = [
         Binding("f2", "type", "key.trace_type", key_display="F2"),
@@ -64,17 +63,13 @@ class TraceScreen(StationScreen):
         trace: TraceService,
         barcodes: BarcodeSection,
     ) -> None:
-        super().__init__(tr)
-        self._station = station
-        self._clock = clock
-        self.user = user
+        super().__init__(tr, station, clock, user)
         self._trace = trace
         self._barcodes = barcodes
         self._asked = 0
 
     def compose(self) -> ComposeResult:
-        role = self.tr(f"role.{self.user.role.value}")
-        yield StationHeader(self._station, self.user.name, self.tr, self._clock, role=role)
+        yield self.header()
         yield Label(self.tr("trace.hint"), id="trace-status", markup=False)
         yield TraceTree(self.tr)
         yield KeyBar(self.tr)
