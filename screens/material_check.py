@@ -1,14 +1,17 @@
 """Material check (上料防错): scan each material label for the operation; one big verdict.
 
 Scans are judged one at a time, in the order they came, each committed with its event
-before its verdict shows. A refused lot stays refused unless a team lead overrides it with
-a badge (read, scanned or typed after F6) and a reason.
+before its verdict shows. One long-lived thread judges them: a scan waits for no thread to
+start, and the event loop has no worker bookkeeping to do while the verdict is committed.
+
+A refused lot stays refused unless a team lead overrides it with a badge (read, scanned or
+typed after F6) and a reason.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
+from queue import Empty, SimpleQueue
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -16,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Label
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from kiosk.barcodes.formats import BarcodeSection
 from kiosk.barcodes.meaning import BadgeScan, CommandScan, ScanMeaning, interpret
@@ -47,6 +50,8 @@ if TYPE_CHECKING:
     from kiosk.materials import MaterialService
 
 _WIDE_FROM = 60  # columns; below this the pick list shows fewer columns
+# How often the idle judge looks whether its screen has gone (it is also told on unmount).
+_JUDGE_IDLE_CHECK_SECONDS = 0.5
 
 
 class MaterialCheckScreen(SignedInScreen):
@@ -94,8 +99,7 @@ class MaterialCheckScreen(SignedInScreen):
         self._materials = materials
         self._authorize = authorize
         self._barcodes = barcodes
-        self._waiting: deque[ScanMeaning] = deque()
-        self._judging = False
+        self._scans: SimpleQueue[ScanMeaning | None] = SimpleQueue()  # None: stop judging
         self.refused: Verification | None = None  # the last refusal a team lead may override
 
     def compose(self) -> ComposeResult:
@@ -108,6 +112,10 @@ class MaterialCheckScreen(SignedInScreen):
 
     def on_mount(self) -> None:
         self._load()
+        self._judge()
+
+    def on_unmount(self) -> None:
+        self._scans.put(None)
 
     def on_resize(self) -> None:
         narrow = self.size.width < _WIDE_FROM
@@ -120,14 +128,23 @@ class MaterialCheckScreen(SignedInScreen):
     def _load(self) -> None:
         self.post_message(self.PickListLoaded(self._materials.pick_list(self._job.operation_id)))
 
-    @work(thread=True, exit_on_error=False, group="verify")
-    def _verify(self, scan: ScanMeaning) -> None:
-        try:
-            result = self._materials.verify(self._job.operation_id, scan, self.user)
-        except Refused as refused:
-            self.post_message(self.RefusedMessage(refused.reason.value))
-            return
-        self.post_message(self.Verified(result))
+    @work(thread=True, exit_on_error=False, exclusive=True, group="judge", name="judge")
+    def _judge(self) -> None:
+        """Judge the scans queued by `on_scan_arrived`, one at a time, until the screen goes."""
+        worker = get_current_worker()
+        while not worker.is_cancelled:
+            try:
+                scan = self._scans.get(timeout=_JUDGE_IDLE_CHECK_SECONDS)
+            except Empty:
+                continue
+            if scan is None:
+                return
+            try:
+                result = self._materials.verify(self._job.operation_id, scan, self.user)
+            except Refused as refused:
+                self.post_message(self.RefusedMessage(refused.reason.value))
+                continue
+            self.post_message(self.Verified(result))
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="override")
     def _check_override(self, badge: str, pin: str | None) -> None:
@@ -154,13 +171,7 @@ class MaterialCheckScreen(SignedInScreen):
         elif isinstance(meaning, CommandScan):
             self.notify(self.tr("scan.command_not_here"), severity="warning")
         else:
-            self._waiting.append(meaning)
-            self._judge_next()
-
-    def _judge_next(self) -> None:
-        if not self._judging and self._waiting:
-            self._judging = True
-            self._verify(self._waiting.popleft())
+            self._scans.put(meaning)
 
     # Answers from the workers.
 
@@ -173,26 +184,21 @@ class MaterialCheckScreen(SignedInScreen):
             self.refused = None
             self.notify(self.tr("override.done", approver=message.approver, lot=result.lot_no))
         else:
-            self._judging = False
             self.refused = result if result.overridable else None
         hint = self.tr("verdict.override_hint") if self.refused is not None else ""
         self.query_one(VerdictBanner).show(result, hint)
         self.query_one(PickListTable).show(result.pick_list)
         if result.verdict is not MaterialVerdict.OK:
             self.app.bell()
-        self._judge_next()
 
     def on_material_check_screen_refused_message(self, message: RefusedMessage) -> None:
-        self._judging = False
         self.app.bell()
         self.notify(self.tr(f"refusal.{message.reason}"), severity="error", timeout=8)
-        self._judge_next()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         super().on_worker_state_changed(event)  # reports a failure to the person
-        if event.worker.group == "verify" and event.state is WorkerState.ERROR:
-            self._judging = False  # the next scan still gets judged
-            self._judge_next()
+        if event.worker.group == "judge" and event.state is WorkerState.ERROR:
+            self._judge()  # that scan was not committed; the next ones still get judged
 
     # Override: a team lead's badge, then a reason.
 

@@ -11,6 +11,8 @@ from devices.scan import Scan
 
 @dataclass
 class ScanArrived(Message):
+    # Only the screen it is given to handles it: passing it on to the app costs a scan time.
+    bubble = False
     scan: Scan
 
     @property

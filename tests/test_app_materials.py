@@ -53,8 +53,9 @@ async def test_scans_get_one_verdict_each_and_a_team_lead_overrides_a_held_lot(
         badge.send(b"E1003\r\n")  # Kevin Chen, operator, English
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
         home = app.screen
+        # The screen is on top before its table has mounted: wait for both.
+        await wait_for(pilot, lambda: home.query_one(DataTable).row_count > 0)
         table = home.query_one(DataTable)
-        await wait_for(pilot, lambda: table.row_count > 0)
         table.move_cursor(row=table.get_row_index(task.operation_id))
         await pilot.press("f9")
         await wait_for(pilot, lambda: isinstance(app.screen, MaterialCheckScreen))
@@ -97,3 +98,47 @@ async def test_scans_get_one_verdict_each_and_a_team_lead_overrides_a_held_lot(
         await wait_for(pilot, lambda: app.screen is home)
     verdicts = [json.loads(e.payload)["verdict"] for e in events_of(services, "material.verified")]
     assert verdicts == ["ok", "lot_on_hold", "bad_label"]
+
+
+async def test_a_scan_that_fails_unexpectedly_is_reported_and_the_next_one_is_still_judged(
+    serial_app: KioskApp, services: Services, ports: tuple[Port, Port]
+) -> None:
+    scanner, badge = ports
+    app = serial_app
+    task = smt_task(services)
+    good = lot_of(services, "PCB-MC200-C")
+    verify = services.materials.verify
+    calls: list[str] = []
+
+    def fails_once(*args: object, **kwargs: object) -> object:
+        calls.append("verify")
+        if len(calls) == 1:
+            raise RuntimeError("disk gone")  # as the database would when its disk fails
+        return verify(*args, **kwargs)  # type: ignore[arg-type]
+
+    services.materials.verify = fails_once  # type: ignore[method-assign,assignment]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: notified(app, "Badge reader connected."))
+        badge.send(b"E1003\r\n")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await wait_for(pilot, lambda: app.screen.query_one(DataTable).row_count > 0)
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index(task.operation_id))
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: isinstance(app.screen, MaterialCheckScreen))
+        screen = app.screen
+        assert isinstance(screen, MaterialCheckScreen)
+
+        scanner.send(material_label("PCB-MC200-C", good, 500))
+        await wait_for(pilot, lambda: notified(app, "RuntimeError"))
+        assert banner(screen)[0] != "OK"  # nothing was committed, so nothing shows as loaded
+        scanner.send(material_label("PCB-MC200-C", good, 500))  # the operator scans it again
+        await wait_for(pilot, lambda: banner(screen)[0] == "OK")
+
+        # Leaving the check ends its judging thread rather than leaving it waiting for scans.
+        [judge] = [worker for worker in app.workers if worker.name == "judge"]
+        await pilot.press("f10")
+        await wait_for(pilot, lambda: judge.is_finished)
+    assert calls == ["verify", "verify"]
+    [verified] = events_of(services, "material.verified")
+    assert json.loads(verified.payload)["verdict"] == "ok"
