@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from enum import StrEnum
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -105,6 +106,37 @@ class LabelsSection(_Section, frozen=True):
     box_labels_at: list[str] = msgspec.field(default_factory=list)  # one per report
 
 
+class AndonSection(_Section, frozen=True):
+    """When an exception nobody has acknowledged escalates: minutes after it was raised,
+    one entry per level, rising."""
+
+    escalate_after_minutes: Annotated[
+        list[Annotated[int, Meta(ge=1, le=1440)]], Meta(max_length=9)
+    ] = msgspec.field(default_factory=lambda: [5, 15, 30])
+
+
+class ShiftsSection(_Section, frozen=True):
+    """Local times ("HH:MM") at which shifts begin; each lasts until the next one begins."""
+
+    starts: Annotated[
+        list[Annotated[str, Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]], Meta(min_length=1)
+    ] = msgspec.field(default_factory=lambda: ["08:00", "20:00"])
+
+
+class NcMachine(_Section, frozen=True):
+    """Where an equipment's machine programs go: a folder it reads, or its serial port (DNC,
+    XON/XOFF flow control)."""
+
+    equipment: Annotated[str, Meta(min_length=1)]
+    kind: Literal["folder", "serial"]
+    target: Annotated[str, Meta(min_length=1)]
+    baud: Annotated[int, Meta(gt=0)] = 9600
+
+
+class NcSection(_Section, frozen=True):
+    machines: list[NcMachine] = msgspec.field(default_factory=list)
+
+
 class StationConfig(_Section, frozen=True):
     station: StationSection
     database: DatabaseSection
@@ -113,6 +145,9 @@ class StationConfig(_Section, frozen=True):
     devices: DevicesSection = msgspec.field(default_factory=DevicesSection)
     barcodes: BarcodeSection = msgspec.field(default_factory=BarcodeSection)
     labels: LabelsSection = msgspec.field(default_factory=LabelsSection)
+    andon: AndonSection = msgspec.field(default_factory=AndonSection)
+    shifts: ShiftsSection = msgspec.field(default_factory=ShiftsSection)
+    nc: NcSection = msgspec.field(default_factory=NcSection)
     source: Path | None = None  # the file it was read from; not a key of kiosk.toml
 
 
@@ -144,7 +179,7 @@ def load_config(path: Path) -> StationConfig:
     barcode_problem = check_section(config.barcodes)
     if barcode_problem:
         raise ConfigError(_one_problem(path, f"[barcodes] {barcode_problem}")) from None
-    labels_problem = _labels_problem(config)
+    labels_problem = _labels_problem(config) or _order_problem(config)
     if labels_problem:
         raise ConfigError(_one_problem(path, labels_problem)) from None
     return _beside(config, path)
@@ -159,6 +194,21 @@ def _labels_problem(config: StationConfig) -> str:
                 f"[labels] {key}: {', '.join(unknown)} is not one of this station's "
                 f"work centers ({', '.join(served)})"
             )
+    return ""
+
+
+def _order_problem(config: StationConfig) -> str:
+    """Escalation levels must rise; shifts and machines must not repeat."""
+    minutes = config.andon.escalate_after_minutes
+    if any(later <= earlier for earlier, later in pairwise(minutes)):
+        return f"[andon] escalate_after_minutes: each level must come later (got {minutes})"
+    starts = config.shifts.starts
+    if len(set(starts)) != len(starts):
+        return f"[shifts] starts: a time is listed twice (got {starts})"
+    machines = [machine.equipment for machine in config.nc.machines]
+    twice = sorted({code for code in machines if machines.count(code) > 1})
+    if twice:
+        return f"[[nc.machines]] equipment: {', '.join(twice)} is listed twice"
     return ""
 
 
@@ -204,12 +254,16 @@ def _beside(config: StationConfig, path: Path) -> StationConfig:
         if device.kind == "serial" and device.port
     }
     devices = replace(config.devices, printer=printer, **ports)
+    machines = [
+        replace(machine, target=str(base / machine.target)) for machine in config.nc.machines
+    ]
     hub = replace(
         config.hub,
         url=config.hub.url.rstrip("/"),
         ca_file=str(base / config.hub.ca_file) if config.hub.ca_file else "",
     )
-    return replace(config, database=database, devices=devices, hub=hub, source=path)
+    nc = replace(config.nc, machines=machines)
+    return replace(config, database=database, devices=devices, hub=hub, nc=nc, source=path)
 
 
 _AT = re.compile(r"^(?P<what>.*?)(?: - at `\$(?P<where>[^`]*)`)?$", re.DOTALL)

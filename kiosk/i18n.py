@@ -6,12 +6,13 @@ same placeholders.
 
 from __future__ import annotations
 
+from kiosk import i18n_andon, i18n_equipment, i18n_maintenance, i18n_nc
 from kiosk.config import Language
 
 ZH = Language.ZH_CN
 EN = Language.EN
 
-CATALOG: dict[str, dict[Language, str]] = {
+_GENERAL: dict[str, dict[Language, str]] = {
     # Header and chrome
     "header.hub_online": {ZH: "● 在线", EN: "● online"},
     "header.hub_offline": {ZH: "○ 离线", EN: "○ offline"},
@@ -766,9 +767,29 @@ CATALOG: dict[str, dict[Language, str]] = {
     "sync.event.serial.bound": {ZH: "序列号绑定", EN: "serial number bound"},
     "sync.event.exception.raised": {ZH: "异常上报", EN: "exception raised"},
     "sync.event.exception.acknowledged": {ZH: "异常确认", EN: "exception acknowledged"},
+    "sync.event.exception.escalated": {ZH: "异常升级", EN: "exception escalated"},
     "sync.event.exception.resolved": {ZH: "异常解决", EN: "exception resolved"},
+    "sync.event.equipment.state_changed": {ZH: "设备状态变更", EN: "equipment state change"},
+    "sync.event.equipment.checked": {ZH: "设备点检", EN: "daily equipment check"},
+    "sync.event.equipment.check_released": {ZH: "点检放行", EN: "daily check released"},
+    "sync.event.maintenance.opened": {ZH: "维护工单创建", EN: "maintenance order opened"},
     "sync.event.maintenance.claimed": {ZH: "领取维护任务", EN: "maintenance taken on"},
+    "sync.event.maintenance.done": {ZH: "维护完成", EN: "maintenance done"},
+    "sync.event.maintenance.confirmed": {ZH: "维护确认关闭", EN: "maintenance confirmed"},
+    "sync.event.nc.transferred": {ZH: "加工程序传输", EN: "machine program transfer"},
 }
+
+# Features keep their own entries in their own modules; a key defined twice is an error.
+_PARTS = (
+    _GENERAL,
+    i18n_andon.TEXTS,
+    i18n_equipment.TEXTS,
+    i18n_maintenance.TEXTS,
+    i18n_nc.TEXTS,
+)
+CATALOG: dict[str, dict[Language, str]] = {key: part[key] for part in _PARTS for key in part}
+if len(CATALOG) != sum(len(part) for part in _PARTS):
+    raise RuntimeError("a catalog key is defined in two modules")  # caught by every test run
 
 
 class Translator:

@@ -22,7 +22,7 @@ from devices.labels.templates import BoxLabel, Label, ProductLabel
 from kiosk.clock import Clock
 from kiosk.config import LabelsSection
 from kiosk.identity import SignedIn
-from kiosk.ids import new_id
+from kiosk.ids import new_id, short_code
 from kiosk.print_queue import PrintQueue
 from kiosk.report_values import Reported, ReportRequest, ReportSheet, ScrapReason
 from kiosk.roles import Permission
@@ -244,17 +244,7 @@ def box_lot(work_order: str, report_id: str) -> str:
     """The box's lot: its work order and a code from the report's id, unique without asking
     anybody (two stations at one work center print boxes of one order), within GS1's 20
     characters for AI 10 when the work order number leaves room for 4 or more."""
-    code = _crockford(int(report_id.replace("-", "")[-10:], 16))  # 40 random bits
-    return f"{work_order}-{code[: max(4, 19 - len(work_order))]}"
-
-
-def _crockford(value: int) -> str:
-    digits = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I L O U: read aloud and typed safely
-    text = ""
-    for _ in range(8):
-        value, rest = divmod(value, 32)
-        text = digits[rest] + text
-    return text
+    return f"{work_order}-{short_code(report_id)[: max(4, 19 - len(work_order))]}"
 
 
 def _product(item: Item, sn: str, work_order: str, today: date) -> ProductLabel:

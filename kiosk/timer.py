@@ -44,7 +44,9 @@ class OperationTimer:
         return self.accumulated + max(0.0, monotonic_now - self.running_since)
 
 
-def _between(a: Mark, b: Mark) -> float:
+def seconds_between(a: Mark, b: Mark) -> float:
+    """Seconds from `a` to `b`: monotonic within a boot, wall time across boots, never
+    negative."""
     if a.boot_id and a.boot_id == b.boot_id:
         return max(0.0, (b.mono_ns - a.mono_ns) / 1e9)
     return max(0.0, (b.occurred_at - a.occurred_at).total_seconds())
@@ -58,7 +60,7 @@ def timer_from(marks: Iterable[Mark], clock: Clock) -> OperationTimer:
         if mark.type in (STARTED, RESUMED):
             open_mark = open_mark or mark
         elif mark.type == PAUSED and open_mark is not None:
-            accumulated += _between(open_mark, mark)
+            accumulated += seconds_between(open_mark, mark)
             open_mark = None
     if open_mark is None:
         return OperationTimer(accumulated, None)

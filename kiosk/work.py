@@ -68,6 +68,33 @@ class Refusal(StrEnum):
     SERIALS_UNACCOUNTED = "serials_unaccounted"  # a final report leaves scanned units out
     SERIAL_NOT_HERE = "serial_not_here"  # named as scrapped, not a unit waiting here
     SCRAP_BELOW_SERIALS = "scrap_below_serials"  # fewer scrapped than units named scrapped
+    # Exceptions (andon)
+    UNKNOWN_EXCEPTION = "unknown_exception"
+    ALREADY_ACKNOWLEDGED = "already_acknowledged"
+    ALREADY_RESOLVED = "already_resolved"
+    UNKNOWN_CAUSE = "unknown_cause"  # not in the plant's list of causes
+    UNKNOWN_ACTION = "unknown_action"  # not in the plant's list of actions
+    # Equipment and daily checks
+    UNKNOWN_EQUIPMENT = "unknown_equipment"
+    SAME_STATE = "same_state"
+    STOP_REASON_NEEDED = "stop_reason_needed"
+    UNKNOWN_STOP_REASON = "unknown_stop_reason"
+    DAILY_CHECK_NEEDED = "daily_check_needed"  # before the first start of the shift
+    DAILY_CHECK_FAILED = "daily_check_failed"  # until a team lead releases it
+    CHECK_INCOMPLETE = "check_incomplete"  # an item has no answer
+    NOTHING_TO_RELEASE = "nothing_to_release"
+    # Maintenance
+    UNKNOWN_MAINTENANCE_ORDER = "unknown_maintenance_order"
+    ALREADY_CLAIMED = "already_claimed"
+    NOT_CLAIMED = "not_claimed"
+    MAINTENANCE_NOT_DONE = "maintenance_not_done"
+    MAINTENANCE_CLOSED = "maintenance_closed"
+    # Machine programs (NC)
+    NO_NC_PROGRAM = "no_nc_program"  # the operation needs none
+    NC_PROGRAM_MISSING = "nc_program_missing"  # the hub has not delivered it here
+    NC_VERSION_OLD = "nc_version_old"
+    NC_CHECKSUM_MISMATCH = "nc_checksum_mismatch"
+    NC_MACHINE_NOT_CONFIGURED = "nc_machine_not_configured"
 
 
 class Refused(Exception):

@@ -148,18 +148,115 @@ class GoodsReceived(EventPayload, frozen=True):
 
 
 class ExceptionRaised(EventPayload, frozen=True):
+    """An andon raised at the station (kiosk/andon.py)."""
+
     exception_id: str
     category: str
     severity: str
     note: str = ""
+    work_center: str = ""
+    equipment: str = ""
+    operation_id: str | None = None
 
 
 class ExceptionStep(EventPayload, frozen=True):
     exception_id: str
 
 
+class ExceptionAcknowledged(ExceptionStep, frozen=True):
+    """A team lead took it on; `seconds` since it was raised (monotonic within a boot)."""
+
+    seconds: Annotated[float, Meta(ge=0)] = 0.0
+
+
+class ExceptionEscalated(ExceptionStep, frozen=True):
+    """Nobody acknowledged it in time: `level` 1, 2, 3... as configured."""
+
+    level: Annotated[int, Meta(ge=1)]
+
+
+class ExceptionResolved(ExceptionStep, frozen=True):
+    """Cause and action come from the plant's lists; `seconds` since it was raised."""
+
+    cause: str
+    action: str
+    note: str = ""
+    seconds: Annotated[float, Meta(ge=0)] = 0.0
+
+
+class EquipmentStateChanged(EventPayload, frozen=True):
+    """A machine's new state; `seconds_in_previous` is how long the previous one lasted."""
+
+    equipment: str
+    state: str
+    previous: str = ""
+    reason: str = ""
+    seconds_in_previous: Annotated[float, Meta(ge=0)] = 0.0
+    maintenance_order: str | None = None
+
+
+class EquipmentChecked(EventPayload, frozen=True):
+    """A daily equipment check (点检) for the shift that began at `shift_start`."""
+
+    check_id: str
+    equipment: str
+    shift_start: str
+    passed: bool
+    results: list[dict[str, Any]] = []
+    exception_id: str | None = None
+
+
+class EquipmentCheckReleased(EventPayload, frozen=True):
+    """A team lead let production start despite a failed daily check."""
+
+    check_id: str
+    equipment: str
+    approved_by: str
+
+
+class MaintenanceOpened(EventPayload, frozen=True):
+    maintenance_order: str
+    number: str
+    kind: str
+    equipment: str
+    plan: str | None = None
+    exception_id: str | None = None
+
+
 class MaintenanceClaimed(EventPayload, frozen=True):
     maintenance_order: str
+
+
+class MaintenanceDone(EventPayload, frozen=True):
+    """The technician's record: cause, actions, spare parts and labour."""
+
+    maintenance_order: str
+    cause: str
+    actions: str
+    labour_seconds: Annotated[float, Meta(ge=0)]
+    parts: list[dict[str, Any]] = []
+    note: str = ""
+
+
+class MaintenanceConfirmed(EventPayload, frozen=True):
+    """The machine works again; downtime runs from its down state to this confirmation."""
+
+    maintenance_order: str
+    confirmed_by: str
+    downtime_seconds: Annotated[float, Meta(ge=0)] | None = None
+
+
+class NcTransferred(EventPayload, frozen=True):
+    """A machine program sent to a machine, or refused before sending (`outcome`)."""
+
+    equipment: str
+    program: str
+    version: int
+    checksum: str
+    target: str
+    outcome: str
+    operation_id: str | None = None
+    detail: str = ""
 
 
 EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
@@ -185,9 +282,17 @@ EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
     "serial.bound": SerialBound,
     "sop.acknowledged": SopAcknowledged,
     "exception.raised": ExceptionRaised,
-    "exception.acknowledged": ExceptionStep,
-    "exception.resolved": ExceptionStep,
+    "exception.acknowledged": ExceptionAcknowledged,
+    "exception.escalated": ExceptionEscalated,
+    "exception.resolved": ExceptionResolved,
+    "equipment.state_changed": EquipmentStateChanged,
+    "equipment.checked": EquipmentChecked,
+    "equipment.check_released": EquipmentCheckReleased,
+    "maintenance.opened": MaintenanceOpened,
     "maintenance.claimed": MaintenanceClaimed,
+    "maintenance.done": MaintenanceDone,
+    "maintenance.confirmed": MaintenanceConfirmed,
+    "nc.transferred": NcTransferred,
 }
 
 # Payload fields that name something the central side looks events up by.

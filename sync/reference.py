@@ -59,6 +59,8 @@ class OperationRecord(_Record):
     sop_code: str | None = None
     binds_serials: bool = False
     needs_previous_op: bool = False
+    nc_program: str | None = None  # the machine program's code, and the least version
+    nc_version: int | None = None
 
 
 class BomLineRecord(_Record):
@@ -88,11 +90,48 @@ class SopRecord(_Record):
     effective_from: date
 
 
+class CheckItemRecord(_Record):
+    """One item of an equipment's daily check (点检): pass/fail, or a value within limits."""
+
+    code: str
+    text_zh: str
+    text_en: str
+    kind: str = "pass_fail"  # or "value"
+    lsl: float | None = None  # the value's limits, where it has them
+    usl: float | None = None
+    unit: str = ""
+
+
 class EquipmentRecord(_Record):
     code: str
     name: str
     work_center: str
     kind: str = ""
+    daily_check: list[CheckItemRecord] = Field(default_factory=list)  # empty: no check
+
+
+class MaintenancePlanRecord(_Record):
+    """Preventive maintenance: due every `every_days`, `every_run_hours` (time in the
+    running state) or `every_units` (good units reported at its work center), whichever
+    one is set, counted from the plan's last close."""
+
+    code: str
+    equipment: str
+    title_zh: str
+    title_en: str
+    every_days: int | None = None
+    every_run_hours: float | None = None
+    every_units: int | None = None
+
+
+class NcProgramRecord(_Record):
+    """A machine program: `checksum` is the SHA-256 (hex) of `body` as UTF-8."""
+
+    code: str
+    version: int
+    file_name: str
+    checksum: str
+    body: str
 
 
 class InspectionPlanRecord(_Record):
@@ -125,5 +164,7 @@ RECORD_TYPES: dict[str, type[_Record]] = {
     "equipment": EquipmentRecord,
     "inspection_plan": InspectionPlanRecord,
     "reason_code": ReasonCodeRecord,
+    "maintenance_plan": MaintenancePlanRecord,
+    "nc_program": NcProgramRecord,
 }
 ENTITY_ORDER: tuple[str, ...] = tuple(RECORD_TYPES)

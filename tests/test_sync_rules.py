@@ -133,7 +133,9 @@ def test_open_exceptions_and_a_stations_events_in_order(tmp_path: Path) -> None:
             store, 1, "exception.raised", exception_id=f"X{n}", category="material",
             severity="high",
         )  # fmt: skip
-    write_events(store, 1, "exception.resolved", exception_id="X1")
+    write_events(
+        store, 1, "exception.resolved", exception_id="X1", cause="feeder_jam", action="cleared"
+    )
     with running_hub(url, tmp_path) as hub:
         sync = client(store, hub.url, token)
         sync.sync_once()

@@ -71,6 +71,9 @@ class Operation(SQLModel, table=True):
     # previous serial-binding operation of the work order first.
     binds_serials: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     needs_previous_op: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # The machine program (NC) the operation runs, and the version it needs at least.
+    nc_program: str | None = None
+    nc_version: int | None = None
 
 
 class BomLine(SQLModel, table=True):
@@ -175,6 +178,127 @@ class GoodsReceipt(SQLModel, table=True):
     )  # joined by " "
     received_at: datetime = Field(sa_type=UTCDateTime)
     received_by: str | None = None
+
+
+class Andon(SQLModel, table=True):
+    """An exception (异常) of the line: raised → acknowledged → resolved. Rows raised at
+    another station of the line come from the hub; `station_id` says where it was raised."""
+
+    __tablename__ = "andon"
+    id: str = Field(primary_key=True)
+    station_id: str
+    work_center: str = Field(index=True)
+    category: str
+    severity: str
+    note: str = ""
+    equipment: str = ""
+    operation_id: str | None = None  # no foreign key: a row from the hub may name any
+    raised_at: datetime = Field(sa_type=UTCDateTime)
+    raised_by: str | None = None
+    raised_mono_ns: int = 0  # with raised_boot: durations that a clock change cannot bend
+    raised_boot: str = ""
+    level: int = 0  # the escalation level reached while nobody acknowledged it
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    acknowledged_by: str | None = None
+    ack_seconds: float | None = None
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    resolved_by: str | None = None
+    resolve_seconds: float | None = None
+    cause: str = ""
+    action: str = ""
+    resolution_note: str = ""
+
+
+class EquipmentState(SQLModel, table=True):
+    """A change of a machine's state; the state lasts until the machine's next change."""
+
+    __tablename__ = "equipment_state"
+    __table_args__ = (Index("ix_equipment_state_equipment_changed", "equipment", "changed_at"),)
+    id: str = Field(primary_key=True)
+    equipment: str
+    state: str
+    reason: str = ""  # a "stop" reason code, for the states that stop production
+    user_id: str | None = None
+    changed_at: datetime = Field(sa_type=UTCDateTime)
+    mono_ns: int  # with boot_id: how long each state lasted, whatever the wall clock did
+    boot_id: str
+    maintenance_order_id: str | None = None
+
+
+class DailyCheck(SQLModel, table=True):
+    """A daily equipment check (点检) for one shift; a failed one blocks starts until a
+    team lead releases it."""
+
+    __tablename__ = "daily_check"
+    __table_args__ = (Index("ix_daily_check_equipment_shift", "equipment", "shift_start"),)
+    id: str = Field(primary_key=True)
+    equipment: str
+    shift_start: datetime = Field(sa_type=UTCDateTime)
+    results: str = Field(sa_column=Column(Text, nullable=False))  # JSON: one entry per item
+    passed: bool
+    done_at: datetime = Field(sa_type=UTCDateTime)
+    done_by: str | None = None
+    exception_id: str | None = None  # the equipment exception a failure raised
+    released_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    released_by: str | None = None
+
+
+class MaintenanceOrder(SQLModel, table=True):
+    """Corrective (from a down state or an equipment exception) or preventive (a plan due)."""
+
+    __tablename__ = "maintenance_order"
+    id: str = Field(primary_key=True)
+    number: str = Field(unique=True)
+    kind: str  # "corrective" or "preventive"
+    equipment: str = Field(index=True)
+    plan_code: str | None = None
+    exception_id: str | None = None
+    down_state_id: str | None = None  # the equipment_state row the downtime counts from
+    status: str = Field(index=True)  # open, claimed, done, closed
+    title: str = ""
+    opened_at: datetime = Field(sa_type=UTCDateTime)
+    opened_by: str | None = None
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    claimed_by: str | None = None
+    cause: str = ""
+    actions: str = ""
+    note: str = ""
+    labour_seconds: float = 0.0
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    done_by: str | None = None
+    confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    confirmed_by: str | None = None
+    downtime_seconds: float | None = None
+
+
+class MaintenancePart(SQLModel, table=True):
+    """A spare part used on a maintenance order, by lot where it was scanned."""
+
+    __tablename__ = "maintenance_part"
+    id: str = Field(primary_key=True)
+    order_id: str = Field(foreign_key="maintenance_order.id", index=True)
+    item_code: str
+    qty: float
+    lot_no: str = ""
+    used_at: datetime = Field(sa_type=UTCDateTime)
+    user_id: str | None = None
+
+
+class NcTransfer(SQLModel, table=True):
+    """A machine program sent (or refused) for an operation."""
+
+    __tablename__ = "nc_transfer"
+    id: str = Field(primary_key=True)
+    operation_id: str | None = Field(default=None, index=True)
+    equipment: str
+    program: str
+    version: int
+    checksum: str
+    target: str  # the folder or the serial port
+    outcome: str  # "sent" or why it was refused or failed
+    detail: str = ""
+    sent_at: datetime = Field(sa_type=UTCDateTime)
+    user_id: str | None = None
 
 
 class SopDocument(SQLModel, table=True):

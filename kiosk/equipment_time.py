@@ -1,0 +1,64 @@
+"""Time in each equipment state, from the machine's state changes.
+
+Each change records the wall time, a monotonic reading and the boot. Within one boot, spans
+are measured on the monotonic clock, so a wall-clock change (NTP, someone setting the time)
+never makes a span negative or counts it twice. Across a reboot only wall time is
+comparable; a negative difference counts as zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from kiosk.clock import Clock
+
+
+@dataclass(frozen=True)
+class StateMark:
+    state: str
+    changed_at: datetime
+    mono_ns: int
+    boot_id: str
+
+
+@dataclass(frozen=True)
+class StateTimes:
+    """Seconds in each state since the window began, and the window's length so far."""
+
+    seconds: dict[str, float]
+    window_seconds: float
+
+    def share(self, state: str) -> float:
+        """The window's share spent in `state` (0 when the window has not begun)."""
+        if self.window_seconds <= 0:
+            return 0.0
+        return min(1.0, self.seconds.get(state, 0.0) / self.window_seconds)
+
+
+def time_in_states(marks: Sequence[StateMark], since: datetime, clock: Clock) -> StateTimes:
+    """Fold `marks` (in the order they happened; include the last one before `since`, which
+    tells the state the window began in) into seconds per state from `since` until now.
+
+    The window's start is placed on this boot's monotonic clock as of now (`now - since`
+    ago): a clock change before now moves no span of this boot, and none goes negative."""
+    window = max(0.0, (clock.now() - since).total_seconds())
+    since_mono = clock.monotonic() - window
+    boot = clock.boot_id()
+
+    def position(mark: StateMark) -> float:
+        """Seconds after the window began: on the monotonic clock for this boot's marks,
+        by wall time for an earlier boot's."""
+        if mark.boot_id == boot:
+            return mark.mono_ns / 1e9 - since_mono
+        return (mark.changed_at - since).total_seconds()
+
+    seconds: dict[str, float] = {}
+    for mark, following in zip(marks, [*marks[1:], None], strict=True):
+        start = position(mark)
+        end = window if following is None else max(start, position(following))
+        span = min(end, window) - max(start, 0.0)
+        if span > 0:
+            seconds[mark.state] = seconds.get(mark.state, 0.0) + span
+    return StateTimes(seconds, window)
