@@ -14,6 +14,7 @@ take over and traceability has something to show.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from dataclasses import dataclass
@@ -134,6 +135,7 @@ class _Step(NamedTuple):
     bom: tuple[tuple[str, float], ...]
     # "bind": each unit's SN is bound here; "after": too, once bound at the previous one.
     serials: str = ""
+    nc: tuple[str, int] | None = None  # the machine program and the least version it needs
 
 
 _ROUTINGS: dict[str, tuple[_Step, ...]] = {
@@ -151,6 +153,7 @@ _ROUTINGS: dict[str, tuple[_Step, ...]] = {
                 ("RES-0603-103", 18),
                 ("SP-SAC305", 0.6),
             ),
+            nc=("PNP-MC200", 3),
         ),
         _Step(20, "Reflow & AOI 回流焊/AOI", "WC-SMT", "SOP-SMT-002", ()),
         _Step(30, "ICT & firmware flash 测试烧录", "WC-TEST", None, (("LBL-SN-3015", 1),)),
@@ -169,6 +172,7 @@ _ROUTINGS: dict[str, tuple[_Step, ...]] = {
                 ("CON-RJ45", 2),
                 ("SP-SAC305", 0.9),
             ),
+            nc=("PNP-GW310", 3),  # the hub has only version 2 of it: the station refuses it
         ),
         _Step(20, "Reflow & AOI 回流焊/AOI", "WC-SMT", "SOP-SMT-002", (), "bind"),
         _Step(
@@ -195,6 +199,7 @@ _ROUTINGS: dict[str, tuple[_Step, ...]] = {
             "SOP-ASM-002",
             (("FG-MC200", 1), ("ENC-CB200", 1), ("SCR-M3X8", 8), ("TIM-PAD-20", 2)),
             "bind",
+            nc=("TQ-CB200", 1),
         ),
         _Step(
             20,
@@ -250,6 +255,72 @@ _SCRAP_REASONS = (
     ("COSMETIC", "外观不良", "Cosmetic defect"),
     ("TEST_FAIL", "测试不通过", "Failed test"),
     ("HANDLING", "搬运损坏", "Damaged in handling"),
+)
+
+# Why a machine stopped (kind "stop"); causes and actions of exceptions and repairs.
+_STOP_REASONS = (
+    ("NO_MATERIAL", "待料", "Waiting for material"),
+    ("CHANGEOVER", "换线换型", "Product changeover"),
+    ("BREAKDOWN", "设备故障", "Breakdown"),
+    ("PLANNED", "计划停机", "Planned stop (break, meeting)"),
+    ("NO_OPERATOR", "无人操作", "No operator"),
+    ("QUALITY_HOLD", "质量停线", "Quality hold"),
+)
+_CAUSES = (
+    ("MACHINE_FAULT", "设备故障", "Machine fault"),
+    ("WORN_PART", "零件磨损", "Worn part"),
+    ("MATERIAL_DEFECT", "来料不良", "Defective material"),
+    ("MATERIAL_SHORT", "缺料", "Material shortage"),
+    ("OPERATOR_ERROR", "操作失误", "Operator error"),
+    ("PROCESS_SETTING", "工艺参数不当", "Wrong process setting"),
+    ("OTHER", "其他", "Other"),
+)
+_ACTIONS = (
+    ("REPAIRED", "维修", "Repaired"),
+    ("PART_REPLACED", "更换零件", "Part replaced"),
+    ("ADJUSTED", "调整参数", "Adjusted"),
+    ("MATERIAL_REPLACED", "更换物料", "Material replaced"),
+    ("CLEANED", "清洁保养", "Cleaned"),
+    ("RETRAINED", "培训操作员", "Operator retrained"),
+)
+
+# Preventive maintenance: code, equipment, titles, (every days, run hours, units).
+_MAINTENANCE_PLANS = (
+    ("PM-PNP-NOZZLE", "SMT1-PNP", "吸嘴清洁", "Clean the nozzles", (None, 8.0, None)),
+    ("PM-PNP-MONTHLY", "SMT1-PNP", "月度保养", "Monthly service", (30, None, None)),
+    ("PM-REFLOW-CHAIN", "SMT1-REFLOW", "链条润滑", "Lubricate the chain", (None, None, 5000)),
+    ("PM-SCREW-CAL", "ASM1-SCREW", "扭矩校准", "Torque calibration", (7, None, None)),
+)
+
+# Machine programs: code, version, file name, body. The routing names which one an
+# operation needs (its least version).
+_NC_PROGRAMS = (
+    (
+        "PNP-MC200",
+        3,
+        "MC200_TOP_R3.pnp",
+        "; MC-200 motor controller, top side, rev 3\nBOARD MC200-C 120.0x80.0\n"
+        "FIDUCIAL 5.0 5.0\nFIDUCIAL 115.0 75.0\n"
+        "PLACE U1 IC-STM32F407 LQFP100 60.20 40.10 0\n"
+        "PLACE U2 IC-DRV8323 QFN40 88.50 22.75 90\n"
+        "PLACE C1-C24 CAP-0402-104 ARRAY 4x6 10.00 10.00 2.54\nEND\n",
+    ),
+    (
+        "PNP-GW310",
+        2,
+        "GW310_TOP_R2.pnp",
+        "; GW-310 gateway, top side, rev 2\nBOARD GW310-B 100.0x70.0\n"
+        "PLACE U1 IC-STM32F407 LQFP100 50.00 35.00 0\nPLACE J1 CON-RJ45 THT 5.00 30.00 270\n"
+        "END\n",
+    ),
+    (
+        "TQ-CB200",
+        1,
+        "O1200.nc",
+        "O1200 (CB-200 BOX SCREWS M3X8)\nN10 G90 G21\nN20 T1 M06 (TORQUE 0.60 NM)\n"
+        "N30 G00 X10.0 Y10.0\nN40 M71\nN50 G00 X110.0 Y10.0\nN60 M71\n"
+        "N70 G00 X110.0 Y70.0\nN80 M71\nN90 G00 X10.0 Y70.0\nN100 M71\nN110 M30\n",
+    ),
 )
 
 # Equipment at the work centers: code, name, work center, kind.
@@ -685,6 +756,8 @@ def _work_orders(today: date) -> tuple[list[WorkOrder], list[Operation], list[Bo
                 sop_code=step.sop_code,
                 binds_serials=bool(step.serials),
                 needs_previous_op=step.serials == "after",
+                nc_program=step.nc[0] if step.nc else None,
+                nc_version=step.nc[1] if step.nc else None,
             )
             if order.status == WorkOrderStatus.CANCELLED:
                 operation.status = OperationStatus.CANCELLED
@@ -784,6 +857,16 @@ def _lists() -> list[DemoRecord]:
         )
         for code, zh, en in _SCRAP_REASONS
     ]
+    for kind, reasons in (("stop", _STOP_REASONS), ("cause", _CAUSES), ("action", _ACTIONS)):
+        records += [
+            DemoRecord(
+                "reason_code",
+                f"{kind}:{code}",
+                (),
+                {"kind": kind, "code": code, "name_zh": zh, "name_en": en},
+            )
+            for code, zh, en in reasons
+        ]
     records += [
         DemoRecord(
             "equipment",
@@ -792,6 +875,39 @@ def _lists() -> list[DemoRecord]:
             {"code": code, "name": name, "work_center": center, "kind": kind},
         )
         for code, name, center, kind in _EQUIPMENT
+    ]
+    center_of = {code: center for code, _, center, _ in _EQUIPMENT}
+    records += [
+        DemoRecord(
+            "maintenance_plan",
+            code,
+            (center_of[equipment],),
+            {
+                "code": code,
+                "equipment": equipment,
+                "title_zh": zh,
+                "title_en": en,
+                "every_days": days,
+                "every_run_hours": hours,
+                "every_units": units,
+            },
+        )
+        for code, equipment, zh, en, (days, hours, units) in _MAINTENANCE_PLANS
+    ]
+    records += [
+        DemoRecord(
+            "nc_program",
+            f"{code}:{version}",
+            (),
+            {
+                "code": code,
+                "version": version,
+                "file_name": file_name,
+                "checksum": hashlib.sha256(body.encode()).hexdigest(),
+                "body": body,
+            },
+        )
+        for code, version, file_name, body in _NC_PROGRAMS
     ]
     return records
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import subprocess
 import sys
 from collections import Counter, defaultdict
@@ -29,6 +31,7 @@ from kiosk.store.models import (
     Item,
     MaterialLot,
     Operation,
+    ReferenceRecord,
     SopDocument,
     User,
     WorkCenter,
@@ -233,3 +236,38 @@ def test_module_does_not_import_the_ui() -> None:
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_machine_programs_match_their_checksums_and_one_is_older_than_needed(
+    store: Store,
+) -> None:
+    with store.read() as session:
+        records = session.exec(
+            select(ReferenceRecord).where(ReferenceRecord.entity == "nc_program")
+        ).all()
+        needed = {
+            (op.nc_program, op.nc_version)
+            for op in session.exec(select(Operation)).all()
+            if op.nc_program is not None
+        }
+    programs = [json.loads(record.data) for record in records]
+    for program in programs:
+        assert program["checksum"] == hashlib.sha256(program["body"].encode()).hexdigest()
+    held = {program["code"]: program["version"] for program in programs}
+    assert {code for code, _ in needed} <= set(held)
+    # The gateway's placement needs a newer version than the hub delivered: the demo
+    # shows the station refusing it.
+    assert sorted(code for code, version in needed if held[code] < version) == ["PNP-GW310"]
+
+
+def test_every_maintenance_plan_names_demo_equipment_and_one_interval(store: Store) -> None:
+    with store.read() as session:
+        rows = session.exec(select(ReferenceRecord)).all()
+    equipment = {r.key for r in rows if r.entity == "equipment"}
+    plans = [json.loads(r.data) for r in rows if r.entity == "maintenance_plan"]
+    assert plans and {plan["equipment"] for plan in plans} <= equipment
+    for plan in plans:
+        intervals = [plan[k] for k in ("every_days", "every_run_hours", "every_units")]
+        assert sum(value is not None for value in intervals) == 1
+    kinds = Counter(json.loads(r.data)["kind"] for r in rows if r.entity == "reason_code")
+    assert set(kinds) == {"scrap", "stop", "cause", "action"}
