@@ -2,11 +2,31 @@
 
 A JSON document is an object whose sections are all optional: work_centers, items, users,
 work_orders (each with its operations, each operation with its bom), lots, sops, equipment,
-inspection_plans and reason_codes. A CSV file holds one entity, named by the caller or by the
-file stem: work_centers, items, users, work_orders, operations, bom, lots, sops, equipment or
-reason_codes (inspection plans carry free-form characteristics, so they come as JSON only). A
-CSV file needs a header row, may start with a UTF-8 BOM, and an empty cell means the field's
-default; a true/false cell may also say 1/0 or yes/no, in any case.
+inspection_plans, reason_codes, maintenance_plans and nc_programs. A CSV file holds one
+entity, named by the caller or by the file stem: work_centers, items, users, work_orders,
+operations, bom, lots, sops, equipment, reason_codes, maintenance_plans or nc_programs
+(inspection plans carry free-form characteristics, so they come as JSON only). A CSV file
+needs a header row, may start with a UTF-8 BOM, and an empty cell means the field's default;
+a true/false cell may also say 1/0 or yes/no, in any case.
+
+Equipment may carry its daily check (点检) items, in JSON only (a list of objects per
+machine does not fit a cell): a JSON equipment row without "daily_check", and every
+equipment.csv row, keeps the items the hub has; "daily_check": [] removes them. A value item
+has at least one limit, a pass/fail item none.
+
+A maintenance plan names known equipment and exactly one interval: every_days,
+every_run_hours or every_units. It reaches the stations of its equipment's work center
+(and follows the equipment when an import moves it).
+
+A machine program (NC) is a code, a version and a file_name, with its text given as "body" or
+read from "file", a path relative to the folder of the import file (so not over HTTP) and
+inside it, read as UTF-8 without any newline translation: its checksum, which the importer
+computes, is the SHA-256 of the file's bytes. A version once imported never changes: the same
+version with other content is refused, a changed program is a new version. Programs reach
+every station: a station must hold a program before it runs the operation offline, and an
+operation may be routed to any work center later. An operation may name the program it runs
+(nc_program, a code imported now or on the hub) and the least version it needs (nc_version,
+a version of it that exists).
 
 An operation's routing flags: binds_serials (units' serial numbers are bound to it) and
 needs_previous_op (a serial must have been through an earlier operation first, so some
@@ -48,11 +68,13 @@ from pydantic import (
     PlainValidator,
     StringConstraints,
     ValidationError,
+    model_validator,
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 from sqlalchemy import ColumnElement, Connection, Engine, func, select, true
 
 from hub.db import write
+from hub.nc_files import MAX_PROGRAM_BYTES, ProgramFileProblem, checksum, read_program
 from hub.records import Record, write_records
 from hub.tables import record
 from kiosk.config import Language
@@ -66,6 +88,8 @@ from sync.reference import (
     InspectionPlanRecord,
     ItemRecord,
     LotRecord,
+    MaintenancePlanRecord,
+    NcProgramRecord,
     OperationRecord,
     ReasonCodeRecord,
     SopRecord,
@@ -76,7 +100,7 @@ from sync.reference import (
 
 MAX_PROBLEMS = 50
 # The lists of reasons a plant keeps; later flows add theirs here.
-REASON_KINDS: tuple[str, ...] = ("scrap",)
+REASON_KINDS: tuple[str, ...] = ("scrap", "stop", "cause", "action")
 _NAMESPACE = uuid.UUID("78e05974-be23-4dc9-80ae-9b6fd424f76f")
 _CHUNK = 1000  # records per write_records call
 _REPORT_EVERY = 500  # rows between progress reports
@@ -190,6 +214,14 @@ class _OperationFields(_In):
     sop_code: Code | None = None
     binds_serials: bool = False
     needs_previous_op: bool = False
+    nc_program: Code | None = None
+    nc_version: Positive | None = None  # None: any version of nc_program
+
+    @model_validator(mode="after")
+    def _version_of_a_program(self) -> _OperationFields:
+        if self.nc_version is not None and self.nc_program is None:
+            raise PydanticCustomError("nc_version", "nc_version needs an nc_program")
+        return self
 
 
 class OperationIn(_OperationFields):
@@ -232,11 +264,77 @@ class SopIn(_In):
     effective_from: IsoDate
 
 
-class EquipmentIn(_In):
+class CheckItemIn(_In):
+    code: Code
+    text_zh: Name
+    text_en: Name
+    kind: Annotated[str, _Stripped, _one_of(("pass_fail", "value"))] = "pass_fail"
+    lsl: float | None = None
+    usl: float | None = None
+    unit: str = ""
+
+    @model_validator(mode="after")
+    def _limits_fit_the_kind(self) -> CheckItemIn:
+        limits = (self.lsl, self.usl)
+        if self.kind == "value" and limits == (None, None):
+            raise PydanticCustomError("limits", "a value item needs lsl or usl")
+        if self.kind == "pass_fail" and limits != (None, None):
+            raise PydanticCustomError("limits", "a pass_fail item has no limits")
+        if self.lsl is not None and self.usl is not None and self.lsl > self.usl:
+            raise PydanticCustomError("limits", "lsl must not be above usl")
+        return self
+
+
+class EquipmentCsvIn(_In):
     code: Code
     name: Name
     work_center: Code
     kind: str = ""
+
+
+class EquipmentIn(EquipmentCsvIn):
+    # None: the items the hub has (see the module's docstring).
+    daily_check: list[CheckItemIn] | None = None
+
+    @model_validator(mode="after")
+    def _items_once(self) -> EquipmentIn:
+        codes = [item.code for item in self.daily_check or ()]
+        if len(codes) != len(set(codes)):
+            raise PydanticCustomError("daily_check", "daily_check item codes must differ")
+        return self
+
+
+class MaintenancePlanIn(_In):
+    code: Code
+    equipment: Code
+    title_zh: Name
+    title_en: Name
+    every_days: Positive | None = None
+    every_run_hours: Annotated[float, Field(gt=0)] | None = None
+    every_units: Positive | None = None
+
+    @model_validator(mode="after")
+    def _one_interval(self) -> MaintenancePlanIn:
+        given = [self.every_days, self.every_run_hours, self.every_units]
+        if sum(value is not None for value in given) != 1:
+            raise PydanticCustomError(
+                "interval", "give exactly one of every_days, every_run_hours, every_units"
+            )
+        return self
+
+
+class NcProgramIn(_In):
+    code: Code
+    version: Positive
+    file_name: Name
+    body: str | None = None
+    file: Name | None = None  # read into body by _read_programs
+
+    @model_validator(mode="after")
+    def _body_or_file(self) -> NcProgramIn:
+        if (self.body is None) == (self.file is None):
+            raise PydanticCustomError("nc_text", "give exactly one of body and file")
+        return self
 
 
 class InspectionPlanIn(_In):
@@ -275,9 +373,11 @@ class ImportDocument:
     bom_lines: tuple[Row[BomLineIn], ...] = ()
     lots: tuple[Row[LotIn], ...] = ()
     sops: tuple[Row[SopIn], ...] = ()
-    equipment: tuple[Row[EquipmentIn], ...] = ()
+    equipment: tuple[Row[EquipmentCsvIn], ...] = ()
     inspection_plans: tuple[Row[InspectionPlanIn], ...] = ()
     reason_codes: tuple[Row[ReasonCodeIn], ...] = ()
+    maintenance_plans: tuple[Row[MaintenancePlanIn], ...] = ()
+    nc_programs: tuple[Row[NcProgramIn], ...] = ()
     # Work orders whose routing, and (work order, seq) whose BOM, the import replaces.
     routings_given: frozenset[str] = field(default_factory=frozenset)
     boms_given: frozenset[tuple[str, int]] = field(default_factory=frozenset)
@@ -296,6 +396,8 @@ class ImportDocument:
             self.equipment,
             self.inspection_plans,
             self.reason_codes,
+            self.maintenance_plans,
+            self.nc_programs,
         )
         return sum(len(rows) for rows in sections)
 
@@ -319,6 +421,8 @@ _JSON_SECTIONS: dict[str, type[BaseModel]] = {
     "equipment": EquipmentIn,
     "inspection_plans": InspectionPlanIn,
     "reason_codes": ReasonCodeIn,
+    "maintenance_plans": MaintenancePlanIn,
+    "nc_programs": NcProgramIn,
 }
 
 # CSV entity -> (ImportDocument field, row model)
@@ -331,8 +435,10 @@ _CSV_ENTITIES: dict[str, tuple[str, type[BaseModel]]] = {
     "bom": ("bom_lines", BomLineIn),
     "lots": ("lots", LotIn),
     "sops": ("sops", SopIn),
-    "equipment": ("equipment", EquipmentIn),
+    "equipment": ("equipment", EquipmentCsvIn),
     "reason_codes": ("reason_codes", ReasonCodeIn),
+    "maintenance_plans": ("maintenance_plans", MaintenancePlanIn),
+    "nc_programs": ("nc_programs", NcProgramIn),
 }
 
 
@@ -348,16 +454,19 @@ def parse_import_file(path: Path, entity: str | None = None) -> ImportDocument:
     except OSError as exc:
         raise ImportProblems([f"{path.name}: cannot be read ({exc.strerror})"]) from None
     if kind == ".csv":
-        return _parse_csv(path.name, data, entity or path.stem)
+        return _parse_csv(path.name, data, entity or path.stem, path.parent)
     try:
         document = json.loads(data)
     except ValueError as exc:  # bad JSON or bad UTF-8
         raise ImportProblems([f"{path.name}: not valid JSON ({exc})"]) from None
-    return parse_import_json(document, source=path.name)
+    return parse_import_json(document, source=path.name, folder=path.parent)
 
 
-def parse_import_json(document: Any, source: str = "request") -> ImportDocument:
-    """Validate an already decoded JSON document; `source` names it in document-level problems."""
+def parse_import_json(
+    document: Any, source: str = "request", folder: Path | None = None
+) -> ImportDocument:
+    """Validate an already decoded JSON document; `source` names it in document-level problems,
+    `folder` is where its programs' files are (None: they must come as "body")."""
     if not isinstance(document, dict):
         raise ImportProblems([f"{source}: must be an object of sections (got {_shown(document)})"])
     problems: list[str] = []
@@ -374,7 +483,7 @@ def parse_import_json(document: Any, source: str = "request") -> ImportDocument:
             sections[name] = _validate_rows(model, labelled, problems)
     fields: dict[str, Any] = {name: tuple(rows) for name, rows in sections.items()}
     fields |= _flatten(fields.pop("work_orders", ()))
-    return _document(fields, problems)
+    return _document(fields, problems, folder)
 
 
 def _flatten(orders: Iterable[Row[_WorkOrderJson]]) -> dict[str, Any]:
@@ -418,7 +527,7 @@ def _flatten(orders: Iterable[Row[_WorkOrderJson]]) -> dict[str, Any]:
     }
 
 
-def _parse_csv(name: str, data: bytes, entity: str) -> ImportDocument:
+def _parse_csv(name: str, data: bytes, entity: str, folder: Path) -> ImportDocument:
     spec = _CSV_ENTITIES.get(entity)
     if spec is None:
         known = ", ".join(_CSV_ENTITIES)
@@ -462,6 +571,7 @@ def _parse_csv(name: str, data: bytes, entity: str) -> ImportDocument:
             ),
         },
         problems,
+        folder,
     )
 
 
@@ -494,13 +604,34 @@ def _validate_rows(
     return valid
 
 
-def _document(fields: dict[str, Any], problems: list[str]) -> ImportDocument:
+def _document(fields: dict[str, Any], problems: list[str], folder: Path | None) -> ImportDocument:
+    programs = fields.get("nc_programs", ())
+    fields["nc_programs"] = tuple(_read_programs(programs, folder, problems))
     document = ImportDocument(**fields)
     problems += _duplicates(document)
     problems += _routing_problems(document.operations)
     if problems:
         raise ImportProblems(problems)
     return document
+
+
+def _read_programs(
+    rows: Iterable[Row[NcProgramIn]], folder: Path | None, problems: list[str]
+) -> Iterator[Row[NcProgramIn]]:
+    """The programs with their text in `body`, read from their files where they name one."""
+    for row in rows:
+        program = row.value
+        body = program.body
+        if program.file is not None:
+            try:
+                body = read_program(folder, program.file)
+            except ProgramFileProblem as exc:
+                problems.append(f"{row.where}: key 'file': {exc}")
+                continue
+        if body is None or len(body.encode()) > MAX_PROGRAM_BYTES:
+            problems.append(f"{row.where}: key 'body': larger than {MAX_PROGRAM_BYTES} bytes")
+            continue
+        yield Row(row.where, program.model_copy(update={"body": body, "file": None}))
 
 
 def _duplicates(doc: ImportDocument) -> list[str]:
@@ -534,6 +665,14 @@ def _duplicates(doc: ImportDocument) -> list[str]:
             doc.reason_codes,
             lambda v: (v.kind, v.code),
             lambda v: f"{v.kind} reason '{v.code}'",
+        ),
+        *_repeats(
+            doc.maintenance_plans, lambda v: v.code, lambda v: f"maintenance plan '{v.code}'"
+        ),
+        *_repeats(
+            doc.nc_programs,
+            lambda v: (v.code, v.version),
+            lambda v: f"program '{v.code}' version {v.version}",
         ),
     ]
 
@@ -768,10 +907,8 @@ def _plan(conn: Connection, doc: ImportDocument, pins: _Pins) -> list[_Unit]:
         _one("sop", _sop_key(v), (), SopRecord(id=_id(f"sop:{_sop_key(v)}"), **v.model_dump()))
         for v in _values(doc.sops)
     ]
-    units += [
-        _one("equipment", v.code, (v.work_center,), EquipmentRecord(**v.model_dump()))
-        for v in _values(doc.equipment)
-    ]
+    units += _Machines(conn, doc, problems).units()
+    units += _program_units(conn, doc, problems)
     units += [
         _one(
             "inspection_plan",
@@ -788,6 +925,116 @@ def _plan(conn: Connection, doc: ImportDocument, pins: _Pins) -> list[_Unit]:
     if problems:
         raise ImportProblems(problems)
     return units
+
+
+class _Machines:
+    """Equipment, and the maintenance plans that go where their equipment is."""
+
+    def __init__(self, conn: Connection, doc: ImportDocument, problems: list[str]) -> None:
+        self._doc = doc
+        self._problems = problems
+        imported = {v.code for v in _values(doc.equipment)}
+        referenced = {v.equipment for v in _values(doc.maintenance_plans)}
+        self._stored = _stored(conn, "equipment", (imported | referenced))
+        self._centers = {code: s.data["work_center"] for code, s in self._stored.items()}
+        self._centers |= {v.code: v.work_center for v in _values(doc.equipment)}
+        # A plan follows its equipment to another work center: the plans of imported
+        # equipment that the import leaves as they are (plans are few: read them all).
+        planned = {v.code for v in _values(doc.maintenance_plans)}
+        self._other_plans = (
+            {
+                code: plan
+                for code, plan in _fetch(conn, "maintenance_plan", true()).items()
+                if code not in planned and plan.data["equipment"] in imported
+            }
+            if imported
+            else {}
+        )
+
+    def units(self) -> list[_Unit]:
+        units = [self._equipment(v) for v in _values(self._doc.equipment)]
+        self._problems += _unknown_refs(
+            self._doc.maintenance_plans, "equipment", set(self._centers), "equipment"
+        )
+        units += [
+            _one(
+                "maintenance_plan",
+                v.code,
+                (self._centers[v.equipment],),
+                MaintenancePlanRecord(**v.model_dump()),
+            )
+            for v in _values(self._doc.maintenance_plans)
+            if v.equipment in self._centers
+        ]
+        units += [
+            (
+                [
+                    Record(
+                        "maintenance_plan",
+                        code,
+                        (self._centers[plan.data["equipment"]],),
+                        plan.data,
+                    )
+                ],
+                0,
+            )
+            for code, plan in self._other_plans.items()
+        ]
+        return units
+
+    def _equipment(self, v: EquipmentCsvIn) -> _Unit:
+        items = getattr(v, "daily_check", None)
+        if items is None:
+            stored = self._stored.get(v.code)
+            kept = stored.data.get("daily_check", []) if stored is not None else []
+        else:
+            kept = [item.model_dump() for item in items]
+        fields = v.model_dump(include={"code", "name", "work_center", "kind"})
+        return _one(
+            "equipment", v.code, (v.work_center,), EquipmentRecord(**fields, daily_check=kept)
+        )
+
+
+def _program_units(conn: Connection, doc: ImportDocument, problems: list[str]) -> list[_Unit]:
+    """The programs (every station's), refusing a version changed after it was imported,
+    and the check that operations name programs and versions that exist."""
+    records = {
+        (v.code, v.version): NcProgramRecord(
+            code=v.code,
+            version=v.version,
+            file_name=v.file_name,
+            checksum=checksum(v.body or ""),
+            body=v.body or "",
+        )
+        for v in _values(doc.nc_programs)
+    }
+    stored = _stored(conn, "nc_program", {f"{code}:{version}" for code, version in records})
+    for row in doc.nc_programs:
+        v = row.value
+        old = stored.get(f"{v.code}:{v.version}")
+        if old is not None and old.data != records[(v.code, v.version)].model_dump(mode="json"):
+            problems.append(
+                f"{row.where}: program '{v.code}' version {v.version} is on the hub with other "
+                "content; a changed program needs a new version"
+            )
+    named = {v.nc_program for v in _values(doc.operations) if v.nc_program is not None}
+    versions = set(records) | _program_versions(conn, named)
+    codes = {code for code, _ in versions}
+    for op_row in doc.operations:
+        op = op_row.value
+        if op.nc_program is None:
+            continue
+        if op.nc_program not in codes:
+            problems.append(_unknown(op_row.where, "nc_program", "program", op.nc_program))
+        elif op.nc_version is not None and (op.nc_program, op.nc_version) not in versions:
+            problems.append(
+                f"{op_row.where}: key 'nc_version': program '{op.nc_program}' has no "
+                f"version {op.nc_version}"
+            )
+    return [
+        _one("nc_program", f"{code}:{version}", (), data)
+        for (code, version), data in records.items()
+    ]
 
 
 def _user_units(
@@ -924,6 +1171,8 @@ def _operation(op: OperationIn, header: dict[str, Any]) -> dict[str, Any]:
         sop_code=op.sop_code,
         binds_serials=op.binds_serials,
         needs_previous_op=op.needs_previous_op,
+        nc_program=op.nc_program,
+        nc_version=op.nc_version,
     )
     return data.model_dump(mode="json")
 
@@ -987,16 +1236,34 @@ def _stored(conn: Connection, entity: str, keys: Iterable[str]) -> dict[str, _St
 
 def _stored_under(conn: Connection, entity: str, numbers: Iterable[str]) -> dict[str, _Stored]:
     """The live records of `entity` keyed "NUMBER:..." for these work order numbers."""
+    found: dict[str, _Stored] = {}
+    for condition in _keyed_under(numbers):
+        found |= _fetch(conn, entity, condition)
+    return found
+
+
+def _keyed_under(heads: Iterable[str]) -> Iterator[ColumnElement[bool]]:
+    """Conditions (500 heads each) for the keys "HEAD:..." of these heads."""
     # Compared by substring, not LIKE (case-blind on SQLite) nor a key range (which a
     # PostgreSQL locale collation does not order byte by byte).
     by_length: dict[int, list[str]] = defaultdict(list)
-    for number in numbers:
-        by_length[len(number) + 1].append(f"{number}:")
-    found: dict[str, _Stored] = {}
+    for head in heads:
+        by_length[len(head) + 1].append(f"{head}:")
     for length, prefixes in by_length.items():
         for start in range(0, len(prefixes), 500):
-            head = func.substr(record.c.key, 1, length)
-            found |= _fetch(conn, entity, head.in_(prefixes[start : start + 500]))
+            yield func.substr(record.c.key, 1, length).in_(prefixes[start : start + 500])
+
+
+def _program_versions(conn: Connection, codes: Iterable[str]) -> set[tuple[str, int]]:
+    """(code, version) of the hub's live programs of these codes; keys only, not bodies."""
+    found: set[tuple[str, int]] = set()
+    for condition in _keyed_under(codes):
+        keys = conn.execute(
+            select(record.c.key).where(
+                record.c.entity == "nc_program", record.c.data.is_not(None), condition
+            )
+        ).scalars()
+        found |= {(code, int(version)) for code, version in (key.split(":") for key in keys)}
     return found
 
 

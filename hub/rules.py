@@ -14,11 +14,14 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from hub import line_exceptions
 from hub.driver_sql import fetch
+from hub.line_exceptions import ExceptionPayload
 from hub.tables import claim, lot_consumed
 from sync.events import (
     EVENT_PAYLOADS,
     EventPayload,
+    ExceptionRaised,
     MaintenanceClaimed,
     MaterialConsumed,
     MaterialOverridden,
@@ -65,7 +68,7 @@ _RULED = {
     model
     for model in EVENT_PAYLOADS.values()
     if "operation_id" in model.__struct_fields__ or issubclass(model, _LOT_PAYLOADS)
-} | {MaintenanceClaimed}
+} | {MaintenanceClaimed, *line_exceptions.PAYLOADS}
 
 
 def reject(reason: RejectReason, detail: str) -> Verdict:
@@ -166,6 +169,12 @@ def _judge(
         taken = _claim(conn, scope, event, f"maintenance_order:{payload.maintenance_order}")
         if taken is not None:
             return taken
+    if isinstance(payload, line_exceptions.PAYLOADS):
+        # Last: only an event applied may change what the lines show.
+        elsewhere = _exception_elsewhere(conn, scope, payload)
+        if elsewhere is not None:
+            return elsewhere
+        line_exceptions.project(conn, scope.station_id, event, payload)
     if flags:
         return Verdict(
             EventStatus.FLAGGED,
@@ -248,6 +257,25 @@ def _bound_at(conn: Connection, batch: Batch, sn: str, operation_id: str) -> boo
         return True
     return any(
         json.loads(row[0])["operation_id"] == operation_id for row in fetch(conn, _BINDINGS, (sn,))
+    )
+
+
+def _exception_elsewhere(
+    conn: Connection, scope: StationScope, payload: ExceptionPayload
+) -> Verdict | None:
+    """A refusal when the exception is on a line this station does not serve: it would show
+    on that line's terminals. A raise without a work center (older stations) shows nowhere;
+    a step whose raise the hub has not yet is judged by nothing but its payload."""
+    if isinstance(payload, ExceptionRaised):
+        center: str | None = payload.work_center
+    else:
+        center = line_exceptions.work_center_of(conn, payload.exception_id)
+    if not center or center in scope.work_centers:
+        return None
+    return reject(
+        RejectReason.WORK_CENTER_NOT_SERVED,
+        f"exception {payload.exception_id} is at {center}, which station {scope.station_id} "
+        "does not serve",
     )
 
 

@@ -14,12 +14,15 @@ from fastapi import FastAPI
 
 from hub.errors import ERROR_STATUSES
 from sync.protocol import (
+    EXCEPTIONS_PATH,
     HELLO_PATH,
     PROTOCOL_HEADER,
     PULL_PATH,
     PUSH_PATH,
     ErrorBody,
     HelloResponse,
+    LineExceptionsRequest,
+    LineExceptionsResponse,
     Message,
     PullRequest,
     PullResponse,
@@ -38,6 +41,13 @@ _CALLS: tuple[tuple[str, str, str, type[Message] | None, type[Message]], ...] = 
         "Reference-data changes after the station's cursor",
         PullRequest,
         PullResponse,
+    ),
+    (
+        EXCEPTIONS_PATH,
+        "line_exceptions",
+        "The open exceptions of the station's work centers; which of those it asks are resolved",
+        LineExceptionsRequest,
+        LineExceptionsResponse,
     ),
 )
 

@@ -1,4 +1,5 @@
-"""The three calls a station makes (hello, push, pull) as plain Starlette routes.
+"""The calls a station makes (hello, push, pull, its lines' exceptions) as plain Starlette
+routes.
 
 Polls are most of the hub's traffic, so these skip FastAPI's per-request machinery
 (dependency solving, body parsing into Python objects and validating again): headers are
@@ -22,10 +23,12 @@ from starlette.routing import Route
 
 from hub.auth import station_for_token
 from hub.errors import HubError
+from hub.line_exceptions import open_on_lines, resolved_among
 from hub.pull import pull
 from hub.push import EpochConflict, apply_push
 from hub.rules import StationScope
 from sync.protocol import (
+    EXCEPTIONS_PATH,
     HELLO_PATH,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
@@ -33,6 +36,8 @@ from sync.protocol import (
     PUSH_PATH,
     ErrorCode,
     HelloResponse,
+    LineExceptionsRequest,
+    LineExceptionsResponse,
     Message,
     PullRequest,
     PushRequest,
@@ -82,7 +87,9 @@ def _no_station() -> HubError:
 
 
 def _station(
-    conn: Connection, caller: _Caller, body: PushRequest | PullRequest | None = None
+    conn: Connection,
+    caller: _Caller,
+    body: PushRequest | PullRequest | LineExceptionsRequest | None = None,
 ) -> StationScope:
     """The caller's station; a body must speak this hub's protocol, for that station."""
     scope = station_for_token(conn, caller.token)
@@ -157,7 +164,26 @@ def station_routes(engine: Engine, now: Callable[[], datetime], run: Runner) -> 
 
         return await run(work, True)
 
+    async def line_exceptions(request: Request) -> Response:
+        caller, body = await _read(request, LineExceptionsRequest)
+
+        def work() -> Response:
+            with engine.connect() as conn:
+                scope = _station(conn, caller, body)
+                return _answer(
+                    LineExceptionsResponse(
+                        hub_time=now(),
+                        open=open_on_lines(conn, scope.work_centers),
+                        resolved=resolved_among(
+                            conn, scope.station_id, scope.work_centers, body.asking
+                        ),
+                    )
+                )
+
+        return await run(work, True)
+
     return [
+        Route(EXCEPTIONS_PATH, line_exceptions, methods=["POST"]),
         Route(PULL_PATH, pull_changes, methods=["POST"]),
         Route(PUSH_PATH, push, methods=["POST"]),
         Route(HELLO_PATH, hello, methods=["POST"]),

@@ -151,3 +151,35 @@ record = Table(
 # push path's lookups by entity and record_id 3 to 4 times slower on SQLite (the first by
 # a plan scanning every record of the entity).
 Index("ix_record_routing", func.rtrim(record.c.key, "0123456789"))
+
+# The exceptions (andon) of every line as their events left them, kept as events arrive
+# (hub/line_exceptions.py) so a station's question "what is open on my lines" is one index
+# range, not a replay of every exception event. Steps may arrive before the raise (another
+# station pushed first): such a row has no work center until the raise comes, and resolved
+# rows stay, so a late raise cannot reopen what was resolved. Text columns: the payloads
+# set no lengths, and a value too long for a column must not fail a push on PostgreSQL.
+line_exception = Table(
+    "line_exception",
+    metadata,
+    Column("exception_id", Text, primary_key=True),
+    Column("work_center", Text),
+    Column("station_id", Text),
+    Column("category", Text),
+    Column("severity", Text),
+    Column("note", Text),
+    Column("equipment", Text),
+    Column("operation_id", Text),
+    Column("raised_at", String(40)),
+    Column("raised_by", Text),
+    Column("level", Integer, nullable=False),
+    Column("acknowledged_at", String(40)),
+    Column("acknowledged_by", Text),
+    Column("ack_seconds", Float),
+    Column("resolved_at", String(40)),
+    Column("resolved_by", Text),
+    Column("resolve_seconds", Float),
+    Column("cause", Text),
+    Column("action", Text),
+    Column("resolution_note", Text),
+    Index("ix_line_exception_open", "work_center", "resolved_at"),
+)

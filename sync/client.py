@@ -1,5 +1,6 @@
-"""The station's sync client: push the outbox, pull reference data. Blocking: run it in a
-worker thread or its own process, never on the UI's event loop."""
+"""The station's sync client: push the outbox, pull reference data, fetch the exceptions of
+its lines. Blocking: run it in a worker thread or its own process, never on the UI's event
+loop."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from kiosk.clock import Clock
 from kiosk.config import HubSection
 from kiosk.store.database import Store
 from sync import station_state
+from sync.line_andon import apply_line_exceptions, open_here
 from sync.protocol import (
+    EXCEPTIONS_PATH,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     PULL_PATH,
@@ -26,6 +29,8 @@ from sync.protocol import (
     ErrorBody,
     ErrorCode,
     EventStatus,
+    LineExceptionsRequest,
+    LineExceptionsResponse,
     Message,
     OutboxEvent,
     PullRequest,
@@ -63,6 +68,10 @@ Progress = Callable[[int, int], None]
 
 class HubUnreachable(Exception):
     """No usable answer (no connection, timeout, 5xx): try again later."""
+
+
+class CallUnknown(HubUnreachable):
+    """The hub answered 404: a call it does not have (an older hub), or not a hub at all."""
 
 
 class SyncRefused(Exception):
@@ -132,6 +141,8 @@ def exchange(
         raise HubUnreachable(f"{type(exc).__name__}: {exc}") from None
     if response.status_code >= 500:
         raise HubUnreachable(f"hub answered {response.status_code}")
+    if response.status_code == 404:
+        raise CallUnknown(f"hub answered 404 to {path}")
     if response.is_success:
         try:
             return msgspec.json.decode(response.content, type=answer)
@@ -162,7 +173,8 @@ class SyncClient:
         self._http.close()
 
     def sync_once(self, progress: Progress | None = None) -> SyncReport:
-        """Push everything queued, then pull every change; raises on a failed exchange."""
+        """Push everything queued, pull every change, then fetch the exceptions of this
+        station's lines; raises on a failed exchange."""
         blocked = ""
         try:
             pushed = self.push_pending()
@@ -172,6 +184,7 @@ class SyncClient:
             station_state.set_blocked(self._store, refused.detail)
             pushed, blocked = 0, refused.detail
         pulled = self.pull_all(progress)
+        self.fetch_line_exceptions()
         return SyncReport(pushed=pushed, pulled=pulled, blocked=blocked)
 
     def push_pending(self) -> int:
@@ -274,6 +287,20 @@ class SyncClient:
         before = self._clock.now()
         answer = exchange(self._http, PUSH_PATH, body, PushResponse)
         return answer, before, self._clock.now()
+
+    def fetch_line_exceptions(self) -> bool:
+        """Bring the open exceptions of this station's lines into its andon table; False
+        when the hub has no such call (older than it), which leaves the table as it is."""
+        asked = open_here(self._store)
+        request = LineExceptionsRequest(
+            protocol=PROTOCOL_VERSION, station_id=self._store.station_id, asking=asked
+        )
+        try:
+            answer = exchange(self._http, EXCEPTIONS_PATH, request, LineExceptionsResponse)
+        except CallUnknown:
+            return False
+        apply_line_exceptions(self._store, asked, answer)
+        return True
 
     def pull_all(self, progress: Progress | None = None) -> int:
         pulled = 0

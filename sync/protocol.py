@@ -26,6 +26,11 @@ MAX_PULL_CHANGES = 5000
 PUSH_PATH = "/v1/sync/push"
 PULL_PATH = "/v1/sync/pull"
 HELLO_PATH = "/v1/sync/hello"
+# Added after version 2 without a version change: a hub without it answers 404, which the
+# station takes as "no line exceptions from this hub" (sync/client.py).
+EXCEPTIONS_PATH = "/v1/sync/exceptions"
+# Open exceptions a station asks about in one call; a line has far fewer.
+MAX_ASKED_EXCEPTIONS = 1000
 
 Id = Annotated[str, Meta(min_length=1, max_length=64)]
 ShortText = Annotated[str, Meta(max_length=64)]
@@ -160,3 +165,46 @@ class HelloResponse(Message, frozen=True, kw_only=True):
     hub_time: datetime
     station_id: str
     work_centers: list[str]
+
+
+class LineExceptionsRequest(Message, frozen=True, kw_only=True):
+    """The open exceptions of the station's work centers, raised at any station; and of
+    `asking`, the ones the station holds open, which the hub has resolved since."""
+
+    protocol: int
+    station_id: Id
+    asking: Annotated[list[Id], Meta(max_length=MAX_ASKED_EXCEPTIONS)] = []
+
+
+class OpenException(Message, frozen=True, kw_only=True):
+    exception_id: str
+    station_id: str  # where it was raised
+    work_center: str
+    category: str
+    severity: str
+    note: str
+    equipment: str
+    operation_id: str | None
+    raised_at: datetime
+    raised_by: str | None
+    level: int  # escalation level reached, 0 for none
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    ack_seconds: float | None
+
+
+class ResolvedException(Message, frozen=True, kw_only=True):
+    exception_id: str
+    resolved_at: datetime
+    resolved_by: str | None
+    resolve_seconds: float | None
+    cause: str
+    action: str
+    note: str
+
+
+class LineExceptionsResponse(Message, frozen=True, kw_only=True):
+    protocol: int = PROTOCOL_VERSION
+    hub_time: datetime
+    open: list[OpenException]
+    resolved: list[ResolvedException]

@@ -223,6 +223,8 @@ def test_a_json_import_writes_every_entity_with_its_scope(hub: Engine) -> None:
         "sop_code": "SOP-SMT-001",
         "binds_serials": True,
         "needs_previous_op": False,
+        "nc_program": None,
+        "nc_version": None,
     }
     assembly = records[("operation", f"{WO}:30")]
     assert assembly.data is not None
@@ -525,7 +527,8 @@ def test_bad_reason_codes_are_reported_by_row(tmp_path: Path) -> None:
         parse_import_file(path)
 
     assert excinfo.value.problems == [
-        "reason_codes.csv row 3: key 'kind': must be one of scrap (got 'rework')",
+        "reason_codes.csv row 3: key 'kind': must be one of scrap, stop, cause, action "
+        "(got 'rework')",
         "reason_codes.csv row 4: key 'code': must not contain ':' (got 'SC:2')",
         "reason_codes.csv row 4: key 'name_en': missing",
         "reason_codes.csv row 5: scrap reason 'SC01' already given in reason_codes.csv row 2",
@@ -626,7 +629,8 @@ def test_bad_json_values_are_reported_by_path() -> None:
         "sops[0]: key 'version': must be a whole number (got 2.5)",
         "equipment[1]: must be an object (got ['EQ-2'])",
         "POST /admin/import: unknown section 'colour' (known: work_centers, items, users, "
-        "work_orders, lots, sops, equipment, inspection_plans, reason_codes)",
+        "work_orders, lots, sops, equipment, inspection_plans, reason_codes, "
+        "maintenance_plans, nc_programs)",
     ]
 
 
