@@ -35,6 +35,7 @@ from sync.status import HubStatus
 # is imported when first used, which keeps start-up close to a bare Textual app.
 if TYPE_CHECKING:
     from devices.serial_reader import SerialReader
+    from kiosk.andon_values import Escalated
     from kiosk.services import Services
     from screens.home import HomeScreen
     from screens.material_handler import MaterialHandlerScreen
@@ -89,6 +90,10 @@ class KioskApp(App[None]):
         status: HubStatus
 
     @dataclass
+    class AndonEscalated(Message):
+        escalated: list[Escalated]
+
+    @dataclass
     class CloseChecked(Message):
         badge: str
         result: LoginResult
@@ -106,6 +111,7 @@ class KioskApp(App[None]):
         tick_seconds: float = 1.0,
         status_seconds: float = 2.0,
         print_seconds: float = 1.0,
+        andon_seconds: float = 10.0,
     ) -> None:
         super().__init__()
         self.config = config
@@ -115,6 +121,7 @@ class KioskApp(App[None]):
         self._status_seconds = status_seconds
         self._sync_stop = threading.Event()
         self._print_seconds = print_seconds
+        self._andon_seconds = andon_seconds
         self._printer_down = False
         self.tr = Translator(config.station.language)
         self.services: Services | None = None
@@ -252,6 +259,7 @@ class KioskApp(App[None]):
         self.services = message.services
         self.login.services_ready(message.services.auth)
         self.set_interval(self._print_seconds, self._print_due)
+        self.set_interval(self._andon_seconds, self._andon_due)
         if self.config.hub.url:
             self._sync(message.services)
 
@@ -361,6 +369,30 @@ class KioskApp(App[None]):
         key = "printer.back" if self._printer_down else "label.printed"
         self._printer_down = False
         self.notify(self._tr_now()(key))
+
+    # Exceptions nobody acknowledged in time escalate; the bell rings on this terminal.
+
+    def _andon_due(self) -> None:
+        if not any(w.group == "andon-escalate" and not w.is_finished for w in self.workers):
+            self._escalate()
+
+    @work(thread=True, exit_on_error=False, group="andon-escalate")
+    def _escalate(self) -> None:
+        assert self.services is not None
+        escalated = self.services.andon.escalate_due()
+        if escalated:
+            self.post_message(self.AndonEscalated(escalated))
+
+    def on_kiosk_app_andon_escalated(self, message: AndonEscalated) -> None:
+        tr = self._tr_now()
+        self.bell()
+        for step in message.escalated:
+            category = tr(f"category.{step.category}")
+            where = step.equipment or step.work_center
+            text = tr(
+                "andon.escalated", code=step.code, category=category, where=where, level=step.level
+            )
+            self.notify(text, severity="error", timeout=30)
 
     def _tr_now(self) -> Translator:
         """The language of whoever is at the terminal now."""

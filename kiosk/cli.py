@@ -63,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Creates a serial port at --link and sends each line typed here as one "
         "read (\\x1d or <GS> for separators). Ctrl+D unplugs it.",
     )
-    sim.add_argument("device", choices=["scanner", "badge", "printer"])
+    sim.add_argument("device", choices=["scanner", "badge", "printer", "dnc"])
     sim.add_argument(
         "--link",
         type=Path,
@@ -109,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from kiosk.demo import demo_port
 
             link = args.link or demo_port(args.data_dir, args.device)
+            if args.device == "dnc":
+                return _simulate_machine(link)
             return _simulate(args.device, link, args.suffix)
         if args.command == "demo":
             from kiosk.demo import prepare_demo, start_demo_printer
@@ -234,6 +236,27 @@ def _simulate(device: str, link: Path, suffix: str) -> int:
         pass
     finally:
         simulator.close()
+    return 0
+
+
+def _simulate_machine(link: Path) -> int:
+    """A machine's DNC port: prints each program it receives as it arrives."""
+    from devices.dnc_sim import DncMachine
+
+    machine = DncMachine(link=link)
+    machine.start()
+    print(f"DNC machine simulator on {link}: shows what it receives; Ctrl+C stops it.", flush=True)
+    shown = 0
+    try:
+        while True:
+            received = machine.wait_for(shown + 1, timeout=1.0)
+            if len(received) > shown:
+                print(received[shown:].decode("ascii", "replace"), end="", flush=True)
+                shown = len(received)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        machine.close()
     return 0
 
 

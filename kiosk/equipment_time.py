@@ -55,7 +55,8 @@ def time_in_states(marks: Sequence[StateMark], since: datetime, clock: Clock) ->
         return (mark.changed_at - since).total_seconds()
 
     seconds: dict[str, float] = {}
-    for mark, following in zip(marks, [*marks[1:], None], strict=True):
+    for index, mark in enumerate(marks):
+        following = marks[index + 1] if index + 1 < len(marks) else None
         start = position(mark)
         end = window if following is None else max(start, position(following))
         span = min(end, window) - max(start, 0.0)

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.andon import AndonService
 from kiosk.auth import AuthService
 from kiosk.clock import Clock
 from kiosk.config import StationConfig
+from kiosk.daily_check import DailyCheckService
+from kiosk.equipment import EquipmentService
+from kiosk.maintenance import MaintenanceService
 from kiosk.material_handling import MaterialHandlingService
 from kiosk.materials import MaterialService
+from kiosk.nc_programs import NcProgramService
 from kiosk.print_queue import PrintQueue
 from kiosk.reporting import ReportService
 from kiosk.serials import SerialService
@@ -32,6 +37,11 @@ class Services:
     serials: SerialService
     reports: ReportService
     trace: TraceService
+    nc: NcProgramService
+    equipment: EquipmentService
+    daily_checks: DailyCheckService
+    andon: AndonService
+    maintenance: MaintenanceService
 
     def sync_issues(self) -> list[SyncIssue]:
         return station_state.sync_issues(self.store)
@@ -49,7 +59,7 @@ def open_services(config: StationConfig, clock: Clock) -> Services:
     return Services(
         store=store,
         auth=AuthService(store, clock, config.security),
-        tasks=TaskService(store, clock, config.station.work_centers, sops),
+        tasks=TaskService(store, clock, config.station.work_centers, sops, config.shifts.starts),
         materials=MaterialService(store, clock, config.station.work_centers),
         handling=MaterialHandlingService(store, clock, config.station.work_centers),
         sops=sops,
@@ -57,4 +67,17 @@ def open_services(config: StationConfig, clock: Clock) -> Services:
         serials=SerialService(store, clock, centers),
         reports=ReportService(store, clock, centers, printing, config.labels),
         trace=TraceService(store),
+        nc=NcProgramService(store, clock, centers, config.nc.machines),
+        equipment=EquipmentService(store, clock, centers, config.shifts.starts),
+        daily_checks=DailyCheckService(
+            store, clock, config.station.id, centers, config.shifts.starts
+        ),
+        andon=AndonService(
+            store,
+            clock,
+            config.station.id,
+            centers,
+            config.andon.escalate_after_minutes,
+        ),
+        maintenance=MaintenanceService(store, clock, centers),
     )

@@ -8,8 +8,11 @@ from collections.abc import Sequence
 from sqlmodel import Session, col, select
 
 from kiosk.clock import Clock
+from kiosk.config import ShiftsSection
+from kiosk.daily_check import require_checks
 from kiosk.identity import SignedIn
 from kiosk.roles import Permission
+from kiosk.shifts import shift_start
 from kiosk.sop import SopService
 from kiosk.store.database import Store
 from kiosk.store.models import BomLine, Event, Item, Operation, WorkOrder
@@ -26,15 +29,24 @@ from kiosk.work import (
     WorkOrderStatus,
 )
 
+# kiosk.toml's default shifts, for a service built without a config (tests, tools).
+_DEFAULT_SHIFTS = tuple(ShiftsSection().starts)
+
 
 class TaskService:
     def __init__(
-        self, store: Store, clock: Clock, work_centers: Sequence[str], sops: SopService
+        self,
+        store: Store,
+        clock: Clock,
+        work_centers: Sequence[str],
+        sops: SopService,
+        shift_starts: Sequence[str] = _DEFAULT_SHIFTS,
     ) -> None:
         self._store = store
         self._clock = clock
         self._work_centers = tuple(work_centers)
         self._sops = sops
+        self._shift_starts = tuple(shift_starts)  # the daily checks are per shift
 
     def open_tasks(self) -> list[Task]:
         """Open operations at this station's work centers: most urgent first, then due."""
@@ -81,7 +93,8 @@ class TaskService:
         return TaskDetail(self._task(op, wo, item, marks[operation_id]), components)
 
     def start(self, operation_id: str, who: SignedIn) -> Task:
-        """Start the operation; a revised SOP must have been acknowledged by `who` first."""
+        """Start the operation; the daily checks of its work center's machines must have been
+        done this shift, and a revised SOP acknowledged by `who`."""
         return self._transition(
             operation_id, who, STARTED, (OperationStatus.PENDING,), OperationStatus.RUNNING, {}
         )
@@ -120,6 +133,9 @@ class TaskService:
                 raise Refused(Refusal.WORK_ORDER_NOT_RELEASED)
             if op.status not in allowed_from:
                 raise Refused(_wrong_state(OperationStatus(op.status), event_type))
+            if event_type == STARTED:
+                since = shift_start(self._clock.now(), self._shift_starts)
+                require_checks(session, op.work_center, since)
             if event_type == STARTED and self._sops.needs_acknowledgement(op.id, who):
                 raise Refused(Refusal.SOP_NOT_ACKNOWLEDGED)
             op.status = to

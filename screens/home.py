@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -14,6 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from devices.labels.templates import ProductLabel
+from kiosk.andon_values import Category, OpenException, RaiseRequest
 from kiosk.barcodes.formats import BarcodeSection
 from kiosk.barcodes.meaning import (
     BadgeScan,
@@ -39,16 +41,21 @@ from kiosk.work import (
     Task,
     TaskDetail,
 )
+from screens.andon_board import AndonBoardScreen
+from screens.andon_raise import AndonRaise
 from screens.approval import Approval
 from screens.base import SignedInScreen
 from screens.choice_prompt import ChoicePrompt
+from screens.equipment import EquipmentScreen
 from screens.material_check import MaterialCheckScreen
+from screens.nc_program import NcProgramScreen
 from screens.report_form import ReportForm
 from screens.scan_arrived import ScanArrived
 from screens.sop_viewer import SopViewerScreen
 from screens.sync_issues import SyncIssuesScreen
 from screens.text_prompt import TextPrompt
 from screens.trace import TraceScreen
+from screens.widgets.andon_strip import AndonStrip
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.task_detail import TaskDetailPane
 from screens.widgets.task_table import TaskTable
@@ -74,6 +81,8 @@ _COMMAND_ACTIONS = {
     Command.HELP: "help",
     Command.LOGOUT: "logout",
     Command.TRACE: "trace",
+    # One sheet per category raises an exception at once (severity medium).
+    **{Command(f"andon_{c.value}"): f"raise_andon('{c.value}')" for c in Category},
 }
 _WIDE_FROM = 90  # columns; below this the task list and the detail stack vertically
 _DONE_MESSAGE = {"start": "task.started", "pause": "task.paused", "resume": "task.resumed"}
@@ -87,6 +96,7 @@ class HomeScreen(SignedInScreen):
         Binding("f3", "pause", "key.pause", key_display="F3"),
         Binding("f4", "resume", "key.resume", key_display="F4"),
         Binding("f12", "report", "key.report", key_display="F12"),
+        Binding("ctrl+a", "andon", "key.andon", key_display="^A"),
         Binding("f9", "material", "key.material", key_display="F9"),
         Binding("f11", "sop", "key.sop", key_display="F11"),
         Binding("f10", "logout", "key.logout", key_display="F10"),
@@ -97,6 +107,9 @@ class HomeScreen(SignedInScreen):
         Binding("f8", "sync_issues", "key.sync_issues", key_display="F8"),
         # Every F-key is taken; tracing is rarer than the work itself.
         Binding("ctrl+t", "trace", "key.trace", key_display="^T"),
+        Binding("ctrl+g", "nc_program", "key.nc_program", key_display="^G"),
+        Binding("ctrl+e", "equipment", "key.equipment", key_display="^E"),
+        Binding("ctrl+x", "exceptions", "key.exceptions", key_display="^X"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (_WIDE_FROM, "-wide")]
     DEFAULT_CSS = """
@@ -160,6 +173,10 @@ class HomeScreen(SignedInScreen):
         user: SignedIn
 
     @dataclass
+    class AndonRaised(Message):
+        exception: OpenException
+
+    @dataclass
     class Notice(Message):
         key: str
         values: dict[str, str]
@@ -182,9 +199,11 @@ class HomeScreen(SignedInScreen):
         # Held, not queried: a resize or an answer may come before they have mounted.
         self._table = TaskTable(self.tr)
         self._pane = TaskDetailPane(self.tr)
+        self._andon_strip = AndonStrip(self.tr, services.andon.summary)
 
     def compose(self) -> ComposeResult:
         yield self.header()
+        yield self._andon_strip
         with Horizontal(id="work"):
             yield self._table
             yield self._pane
@@ -384,6 +403,17 @@ class HomeScreen(SignedInScreen):
         )
         self.app.push_screen(screen, lambda _: self._selection_changed())
 
+    def action_nc_program(self) -> None:
+        """The selected task's machine program: what it needs, and sending it to a machine."""
+        task = self._tasks.get(self._selected() or "")
+        if task is None:
+            self.notify(self.tr("task.none_selected"), severity="warning")
+            return
+        screen = NcProgramScreen(
+            self.tr, self._station, self._clock, self.user, task, self._services.nc
+        )
+        self.app.push_screen(screen)
+
     def action_sop(self) -> None:
         """The SOP of the selected task, in force today, in the operator's language."""
         operation_id = self._selected()
@@ -542,6 +572,21 @@ class HomeScreen(SignedInScreen):
         )
         self.app.push_screen(screen)
 
+    def action_equipment(self) -> None:
+        """The station's machines: states, this shift's times, daily checks."""
+        services = self._services
+        screen = EquipmentScreen(
+            self.tr,
+            self._station,
+            self._clock,
+            self.user,
+            services.equipment,
+            services.daily_checks,
+            services.auth.authorize,
+            self._barcodes,
+        )
+        self.app.push_screen(screen)
+
     def action_sync_issues(self) -> None:
         """Team leads and admins only: the hub's verdicts name people and what they did."""
         if not self.user.may(Permission.VIEW_SYNC_ISSUES):
@@ -566,6 +611,50 @@ class HomeScreen(SignedInScreen):
             self.app.bell()
         text = self.tr(message.key, **message.values)
         self.notify(text, severity="error" if message.error else "information")
+
+    # Exceptions (andon): Ctrl+A raises one in two keys, a command sheet in one scan;
+    # Ctrl+X shows the line's open ones.
+
+    def action_andon(self) -> None:
+        operation_id = self._selected()
+
+        def answered(request: RaiseRequest | None) -> None:
+            if request is not None:
+                self._raise_andon(request)
+
+        context = partial(self._services.andon.raise_context, operation_id)
+        self.app.push_screen(AndonRaise(self.tr, context, operation_id), answered)
+
+    def action_raise_andon(self, category: str) -> None:
+        self._raise_andon(RaiseRequest(Category(category), operation_id=self._selected()))
+
+    @work(thread=True, exit_on_error=False, group="andon")
+    def _raise_andon(self, request: RaiseRequest) -> None:
+        try:
+            raised = self._services.andon.raise_exception(request, self.user)
+        except Refused as refused:
+            self.post_message(self.RefusedMessage(refused.reason.value))
+            return
+        self.post_message(self.AndonRaised(raised))
+
+    def on_home_screen_andon_raised(self, message: HomeScreen.AndonRaised) -> None:
+        raised = message.exception
+        category = self.tr(f"category.{raised.category}")
+        severity = self.tr(f"severity.{raised.severity}")
+        self.notify(self.tr("andon.raised", code=raised.code, category=category, severity=severity))
+        self._andon_strip.refresh_now()
+
+    def action_exceptions(self) -> None:
+        board = AndonBoardScreen(
+            self.tr,
+            self._station,
+            self._clock,
+            self.user,
+            self._services.andon,
+            self._services.auth.authorize,
+            self._barcodes,
+        )
+        self.app.push_screen(board)
 
     def action_refresh(self) -> None:
         self._load()
@@ -608,6 +697,7 @@ class HomeScreen(SignedInScreen):
 
     def on_screen_resume(self) -> None:
         self._tick()  # the times stood still while another screen was on top
+        self._andon_strip.refresh_now()
 
     def _tick(self) -> None:
         if not self.is_current:  # hidden: redrawing its times would only slow the one shown

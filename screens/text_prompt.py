@@ -1,4 +1,5 @@
-"""Asks for one line: a serial number, or (masked) a badge. Enter answers, Escape cancels."""
+"""Asks for one line: a serial number, or (masked) a badge. Enter answers, Escape cancels;
+an optional line (a note) may be answered empty."""
 
 from __future__ import annotations
 
@@ -26,13 +27,19 @@ class TextPrompt(ModalScreen[str | None]):
     """
 
     def __init__(
-        self, tr: Translator, title_key: str, placeholder_key: str, masked: bool = False
+        self,
+        tr: Translator,
+        title_key: str,
+        placeholder_key: str,
+        masked: bool = False,
+        optional: bool = False,
     ) -> None:
         super().__init__()
         self._tr = tr
         self._title_key = title_key
         self._placeholder_key = placeholder_key
         self._masked = masked
+        self._optional = optional
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -41,7 +48,7 @@ class TextPrompt(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.value.strip():
+        if event.value.strip() or self._optional:
             self.dismiss(event.value.strip())
 
     def on_scan_arrived(self, message: ScanArrived) -> None:

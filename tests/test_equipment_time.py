@@ -58,6 +58,14 @@ def test_states_of_an_earlier_boot_count_by_wall_time_and_never_below_zero() -> 
     assert times.seconds == {"running": 2100.0, "down": 900.0}
 
 
+def test_a_machine_with_no_state_yet_has_spent_no_time_in_any() -> None:
+    clock = FakeClock(SHIFT + timedelta(hours=1))
+    times = time_in_states([], SHIFT, clock)
+    assert times.seconds == {}
+    assert times.window_seconds == 3600.0
+    assert times.share("running") == 0.0
+
+
 @pytest.fixture
 def shanghai() -> Iterator[None]:
     before = os.environ.get("TZ")

@@ -62,6 +62,12 @@ class Command(StrEnum):
     CANCEL = "cancel"
     LOGOUT = "logout"
     TRACE = "trace"
+    # Raise an exception (andon) at once, severity medium: one sheet per category.
+    ANDON_MATERIAL = "andon_material"
+    ANDON_EQUIPMENT = "andon_equipment"
+    ANDON_QUALITY = "andon_quality"
+    ANDON_SAFETY = "andon_safety"
+    ANDON_OTHER = "andon_other"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,189 @@
+"""Maintenance orders through the real app: badges and a spare part's label from
+pseudo-terminal devices, at the station's size and a handheld's."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+
+from kiosk.app import KioskApp
+from kiosk.i18n import Translator
+from kiosk.maintenance_values import PartLine
+from kiosk.services import Services
+from screens.approval import Approval
+from screens.choice_prompt import ChoicePrompt
+from screens.home import HomeScreen
+from screens.maintenance import MaintenanceScreen
+from screens.pin_prompt import PinPrompt
+from screens.repair_form import RepairForm
+from screens.text_prompt import TextPrompt
+from screens.widgets.key_bar import KeyBar
+from screens.widgets.maintenance_order_table import MaintenanceOrderTable
+from tests.fakes import FakeClock
+from tests.test_app import events_of, wait_for
+from tests.test_app_devices import Port, notified, ports, serial_app
+from tests.test_app_materials import material_label
+from tests.test_maintenance import breaks_down, order_row, state_of
+
+__all__ = ["ports", "serial_app"]  # fixtures, used by name
+
+
+async def open_maintenance(pilot: Pilot[None], app: KioskApp, rows: int) -> MaintenanceScreen:
+    """The maintenance screen over the signed-in person's home, as the app will open it,
+    once it shows its orders."""
+    assert app.user is not None and app.services is not None
+    screen = MaintenanceScreen(
+        Translator(app.user.language),
+        "ST-TEST",
+        app.clock,
+        app.user,
+        app.services.maintenance,
+        app.services.auth.authorize,
+        app.config.barcodes,
+    )
+    app.push_screen(screen)
+    await wait_for(pilot, lambda: screen.query_one(MaintenanceOrderTable).row_count == rows)
+    return screen
+
+
+def text_of(widget: Static) -> str:
+    return str(widget.render())
+
+
+@pytest.mark.parametrize("size", [(120, 40), (40, 16)])
+async def test_a_technician_takes_and_records_by_badge_and_the_operator_confirms(
+    serial_app: KioskApp,
+    services: Services,
+    clock: FakeClock,
+    ports: tuple[Port, Port],
+    size: tuple[int, int],
+) -> None:
+    scanner, badge = ports
+    app = serial_app
+    order_id = breaks_down(services, clock, "SMT1-PNP")
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: notified(app, "Badge reader connected."))
+        badge.send(b"E1003\r\n")  # Kevin Chen, operator, English
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        screen = await open_maintenance(pilot, app, rows=1)
+        table = screen.query_one(MaintenanceOrderTable)
+        assert len(table.columns) == (4 if size[0] < 90 else 7)  # a handheld's compact table
+        assert "Take" in text_of(screen.query_one(KeyBar))
+        assert "SMT1-PNP" in text_of(screen.query_one("#detail", Static))
+
+        # Kevin may not take it: the technician's badge does, in his name.
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, Approval))
+        badge.send(b"E1011\r\n")
+        await wait_for(pilot, lambda: order_row(services, order_id).status == "claimed")
+        await wait_for(pilot, lambda: notified(app, "taken: the machine is in maintenance"))
+        assert state_of(services, "SMT1-PNP") == ("maintenance", order_id)
+        clock.advance(1500)  # the repair; the terminal was in use meanwhile (no idle sign-out)
+        app.touch_idle()
+        await wait_for(pilot, lambda: screen.check_action("repair", ()) is True)  # reloaded
+
+        # The repair, recorded on the technician's badge, in his language (Chinese).
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, Approval))
+        badge.send(b"E1011\r\n")
+        await wait_for(pilot, lambda: isinstance(app.screen, RepairForm))
+        assert isinstance(app.screen, RepairForm)
+        form: RepairForm = app.screen
+        await wait_for(
+            pilot, lambda: "自领取起已计 25 分钟" in "".join(text_of(s) for s in form.query(Static))
+        )
+        await pilot.press("f2")  # nothing chosen yet: said so, nothing sent
+        await wait_for(pilot, lambda: "F3" in text_of(form.query_one("#problem", Static)))
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
+        await pilot.press("7", "enter")  # WORN_PART, the 7th cause by code
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
+        await pilot.press("4", "enter")  # PART_REPLACED
+        await wait_for(pilot, lambda: app.screen is form and len(form.actions) == 1)
+        scanner.send(material_label("BRG-6204", "L2611-0001", 2))
+        await wait_for(pilot, lambda: form.parts == [PartLine("BRG-6204", 2.0, "L2611-0001")])
+        scanner.send(b"]C0%%%\r")  # not a part's label: said so, the parts stay
+        await wait_for(pilot, lambda: "物料标签" in text_of(form.query_one("#problem", Static)))
+        fields = [form.query_one(f"#{name}", Input).region for name in ("labour", "note")]
+        assert all(app.screen.region.contains_region(field) for field in fields)  # on a handheld
+        await pilot.press(*"Y axis", "shift+tab")  # the note, then back to the labour
+        await pilot.press(*"30")  # 30 minutes, not the 25 measured
+        assert form.query_one("#labour", Input).value == "30"
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: order_row(services, order_id).status == "done")
+
+        # Kevin, who did not repair it, confirms the machine works again.
+        clock.advance(120)
+        app.touch_idle()
+        await wait_for(
+            pilot, lambda: screen.is_current and screen.check_action("confirm", ()) is True
+        )
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: notified(app, "closed after 27 min of downtime"))
+        await wait_for(pilot, lambda: table.row_count == 0)
+        assert text_of(screen.query_one("#detail", Static)) == "No maintenance order is open."
+
+    row = order_row(services, order_id)
+    assert (row.status, row.cause, row.actions, row.note) == (
+        "closed",
+        "WORN_PART",
+        "PART_REPLACED",
+        "Y axis",
+    )
+    assert state_of(services, "SMT1-PNP") == ("idle", order_id)
+    kinds = [event.type for event in events_of(services, "maintenance.")]
+    assert kinds == [
+        "maintenance.opened",
+        "maintenance.claimed",
+        "maintenance.done",
+        "maintenance.confirmed",
+    ]
+    done = json.loads(events_of(services, "maintenance.done")[0].payload)
+    assert done["labour_seconds"] == 1800
+    assert done["parts"] == [{"item_code": "BRG-6204", "qty": 2.0, "lot_no": "L2611-0001"}]
+    confirmed = json.loads(events_of(services, "maintenance.confirmed")[0].payload)
+    assert confirmed["downtime_seconds"] == 1620
+    assert confirmed["confirmed_by"] == row.confirmed_by != row.done_by
+
+
+async def test_the_technician_signed_in_asks_a_team_lead_to_confirm(
+    serial_app: KioskApp, services: Services, clock: FakeClock, ports: tuple[Port, Port]
+) -> None:
+    _, badge = ports
+    app = serial_app
+    order_id = breaks_down(services, clock, "ASM1-SCREW")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: notified(app, "Badge reader connected."))
+        badge.send(b"E1011\r\n")  # 吴军, maintenance
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        screen = await open_maintenance(pilot, app, rows=1)
+        await pilot.press("f2")  # his own badge signed him in: no second one asked
+        await wait_for(pilot, lambda: order_row(services, order_id).status == "claimed")
+        await wait_for(pilot, lambda: screen.check_action("repair", ()) is True)
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, RepairForm))
+        await pilot.press("f6")  # a part typed: part, quantity, lot
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
+        await pilot.press(*"BIT-PH2 3", "enter")
+        await pilot.press("f3", "1", "enter", "f4", "2", "enter", "f2")
+        await wait_for(pilot, lambda: order_row(services, order_id).status == "done")
+        await wait_for(pilot, lambda: screen.check_action("confirm", ()) is True)
+
+        await pilot.press("f4")  # the technician may not confirm his own repair
+        await wait_for(pilot, lambda: isinstance(app.screen, Approval))
+        badge.send(b"E1009\r\n")  # 陈刚, team lead, with his PIN
+        await wait_for(pilot, lambda: isinstance(app.screen, PinPrompt))
+        await pilot.press(*"1357", "enter")
+        await wait_for(pilot, lambda: order_row(services, order_id).status == "closed")
+
+    row = order_row(services, order_id)
+    assert (row.cause, row.actions) == ("MACHINE_FAULT", "CLEANED")
+    assert row.labour_seconds == 0  # no time passed on the fake clock
+    done = json.loads(events_of(services, "maintenance.done")[0].payload)
+    assert done["parts"] == [{"item_code": "BIT-PH2", "qty": 3.0, "lot_no": ""}]
+    confirmed = events_of(services, "maintenance.confirmed")[0]
+    assert confirmed.user_id == row.confirmed_by != row.claimed_by
