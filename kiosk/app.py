@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from kiosk.andon_values import Escalated
     from kiosk.services import Services
     from screens.home import HomeScreen
+    from screens.maintenance_home import MaintenanceHome
     from screens.material_handler import MaterialHandlerScreen
 
 CSS = Path(__file__).resolve().parent.parent / "screens" / "kiosk.tcss"
@@ -282,6 +283,9 @@ class KioskApp(App[None]):
         if message.user.role == Role.MATERIAL_HANDLER:
             self._push_handler_home(message.user)
             return
+        if message.user.role == Role.MAINTENANCE:
+            self._push_maintenance_home(message.user)
+            return
         from screens.home import HomeScreen
 
         tr = Translator(message.user.language)
@@ -312,6 +316,29 @@ class KioskApp(App[None]):
 
     def on_material_handler_screen_logout_requested(
         self, message: MaterialHandlerScreen.LogoutRequested
+    ) -> None:
+        self._sign_out(message.user, LogoutReason.MANUAL)
+
+    def _push_maintenance_home(self, user: SignedIn) -> None:
+        """A technician's day is the machines' maintenance orders, not the tasks of the line."""
+        from screens.maintenance_home import MaintenanceHome
+
+        assert self.services is not None  # a sign-in needs the auth service
+        services = self.services
+        self.push_screen(
+            MaintenanceHome(
+                Translator(user.language),
+                self._station_label,
+                self.clock,
+                user,
+                services.maintenance,
+                services.auth.authorize,
+                self.config.barcodes,
+            )
+        )
+
+    def on_maintenance_home_logout_requested(
+        self, message: MaintenanceHome.LogoutRequested
     ) -> None:
         self._sign_out(message.user, LogoutReason.MANUAL)
 

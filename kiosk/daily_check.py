@@ -143,11 +143,16 @@ def require_checks(session: Session, work_center: str, since: datetime) -> None:
     Refused(DAILY_CHECK_NEEDED) or Refused(DAILY_CHECK_FAILED) otherwise. Runs in the
     caller's transaction, so the start and the check it relied on are one consistent read."""
     for record in station_equipment(session, (work_center,)):
-        status = check_status(session, record, since)
-        if status is CheckStatus.TO_DO:
-            raise Refused(Refusal.DAILY_CHECK_NEEDED)
-        if status is CheckStatus.FAILED:
-            raise Refused(Refusal.DAILY_CHECK_FAILED)
+        require_check(session, record, since)
+
+
+def require_check(session: Session, record: EquipmentRecord, since: datetime) -> None:
+    """`require_checks` for one machine (set running by hand, it needs its check too)."""
+    status = check_status(session, record, since)
+    if status is CheckStatus.TO_DO:
+        raise Refused(Refusal.DAILY_CHECK_NEEDED)
+    if status is CheckStatus.FAILED:
+        raise Refused(Refusal.DAILY_CHECK_FAILED)
 
 
 def check_status(session: Session, record: EquipmentRecord, since: datetime) -> CheckStatus:

@@ -11,9 +11,10 @@ import msgspec
 from devices.printer_sim import PrinterSimulator
 from kiosk.clock import Clock
 from kiosk.config import StationConfig, load_config
+from kiosk.daily_check_values import Answer, CheckKind
 from kiosk.demo_data import DEMO_BADGES, DEMO_STATION_ID, DEMO_WORK_CENTERS, seed_demo
-from kiosk.identity import LogoutReason, Outcome
-from kiosk.services import open_services
+from kiosk.identity import LogoutReason, Outcome, SignedIn
+from kiosk.services import Services, open_services
 from kiosk.work import PauseReason
 
 _CONFIG = """\
@@ -52,6 +53,18 @@ target = "127.0.0.1:{printer_port}"
 [labels]
 product_labels_at = ["WC-ASM"]
 box_labels_at = ["WC-ASM"]
+
+# Machine programs (Ctrl+G on a task): the placement machine reads them from a folder; the
+# screwdriver station takes its torque program over serial DNC from `kiosk sim dnc`.
+[[nc.machines]]
+equipment = "SMT1-PNP"
+kind = "folder"
+target = "nc/SMT1-PNP"
+
+[[nc.machines]]
+equipment = "ASM1-SCREW"
+kind = "serial"
+target = "dnc.tty"
 """
 
 
@@ -68,7 +81,7 @@ _DEMO_FILES = (
     "hub.log",
     "hub-tokens.json",
 )
-_DEMO_FOLDERS = ("labels",)
+_DEMO_FOLDERS = ("labels", "nc")
 
 
 DEMO_PRINTER_PORT = 9100
@@ -109,6 +122,7 @@ def prepare_demo(data_dir: Path, clock: Clock, reset: bool = False) -> StationCo
     config_path = data_dir / "kiosk.toml"
     if not config_path.exists():
         (data_dir / "labels").mkdir(parents=True, exist_ok=True)
+        (data_dir / "nc" / "SMT1-PNP").mkdir(parents=True, exist_ok=True)
         work_centers = ", ".join(f'"{code}"' for code in DEMO_WORK_CENTERS)
         config_path.write_text(
             _CONFIG.format(
@@ -147,13 +161,16 @@ def _seed(config: StationConfig, clock: Clock) -> None:
     earlier = _EarlierToday(clock)
     services = open_services(config, earlier)
     try:
-        seed_demo(services.store, clock.now().astimezone().date())
+        seed_demo(services.store, clock.now().astimezone().date(), daily_checks=True)
         operator = next(badge for badge in DEMO_BADGES if badge.pin is None)
-        earlier.ago = 2 * 3600
+        earlier.ago = 2 * 3600 + 300
         signed_in = services.auth.badge(operator.badge)
         assert signed_in.outcome is Outcome.OK and signed_in.user is not None
         who = signed_in.user
         first, second = services.tasks.open_tasks()[:2]
+        # The machines of her work were checked first; the others' checks are still to do.
+        _check_machines(services, {first.work_center, second.work_center}, who)
+        earlier.ago = 2 * 3600
         # She read the revised assembly SOP before starting, as the terminal asks.
         for task in (first, second):
             if services.sops.needs_acknowledgement(task.operation_id, who):
@@ -167,3 +184,19 @@ def _seed(config: StationConfig, clock: Clock) -> None:
         services.auth.logout(who, LogoutReason.MANUAL)
     finally:
         services.close()
+
+
+def _check_machines(services: Services, work_centers: set[str], who: SignedIn) -> None:
+    """A daily check with every item passed (readings mid-range) for these work centers."""
+    for machine in services.equipment.equipment():
+        if machine.work_center not in work_centers:
+            continue
+        items = services.daily_checks.items(machine.code, who.language)
+        answers = {
+            item.code: Answer(value=((item.lsl or 0.0) + (item.usl or 0.0)) / 2)
+            if item.kind is CheckKind.VALUE
+            else Answer(passed=True)
+            for item in items
+        }
+        if answers:
+            services.daily_checks.submit(machine.code, answers, who)

@@ -331,6 +331,25 @@ _EQUIPMENT = (
     ("TST1-FCT", "功能测试台 FCT rack", "WC-TEST", "tester"),
 )
 
+# Daily checks (点检) of the demo machines: code, Chinese, English, and for a reading its
+# limits and unit (None: a pass/fail item). Only `kiosk demo` gives them to its station;
+# the demo plant of the tests has none, so its operations start without a check.
+_DAILY_CHECKS: dict[str, tuple[tuple[str, str, str, tuple[float, float, str] | None], ...]] = {
+    "SMT1-PNP": (
+        ("NOZZLES", "吸嘴无堵塞、无磨损", "Nozzles clear, not worn", None),
+        ("AIR", "气源压力", "Air pressure", (0.45, 0.65, "MPa")),
+        ("FEEDERS", "飞达安装到位并锁紧", "Feeders seated and locked", None),
+    ),
+    "SMT1-REFLOW": (
+        ("PEAK", "峰值温区实测温度", "Peak zone temperature", (235.0, 250.0, "°C")),
+        ("EXHAUST", "排风正常", "Exhaust working", None),
+    ),
+    "ASM1-SCREW": (
+        ("TORQUE", "扭矩测试块读数", "Torque on the test block", (0.55, 0.65, "N·m")),
+        ("GUARD", "安全防护完好", "Guards in place", None),
+    ),
+}
+
 # The finished SMT work seeded as history: this order's boards, and the lots its
 # placement used (by lot serial).
 _HISTORY_ORDER = 31
@@ -817,8 +836,9 @@ def _sops(today: date) -> list[SopDocument]:
     ]
 
 
-def seed_demo(store: Store, today: date) -> None:
-    """Fill an empty store with the demo plant; refuse a store that already has data."""
+def seed_demo(store: Store, today: date, daily_checks: bool = False) -> None:
+    """Fill an empty store with the demo plant; refuse a store that already has data.
+    `daily_checks` gives the machines their daily check items (`kiosk demo` does)."""
     users = _users()  # PIN hashing is slow: do it before taking the write lock
     orders, operations, bom_lines = _work_orders(today)
     groups: tuple[list[SQLModel], ...] = (
@@ -832,7 +852,7 @@ def seed_demo(store: Store, today: date) -> None:
         list(_sops(today)),
         [
             ReferenceRecord(entity=r.entity, key=r.key, data=json.dumps(r.data, ensure_ascii=False))
-            for r in _lists()
+            for r in _lists(daily_checks)
         ],
         _history(today, orders, operations),
     )
@@ -846,7 +866,22 @@ def seed_demo(store: Store, today: date) -> None:
             session.flush()
 
 
-def _lists() -> list[DemoRecord]:
+def _check_items(equipment: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": code,
+            "text_zh": zh,
+            "text_en": en,
+            "kind": "pass_fail" if reading is None else "value",
+            "lsl": None if reading is None else reading[0],
+            "usl": None if reading is None else reading[1],
+            "unit": "" if reading is None else reading[2],
+        }
+        for code, zh, en, reading in _DAILY_CHECKS.get(equipment, ())
+    ]
+
+
+def _lists(daily_checks: bool) -> list[DemoRecord]:
     """Reference data the station keeps as plain records: reason codes, equipment."""
     records = [
         DemoRecord(
@@ -872,7 +907,13 @@ def _lists() -> list[DemoRecord]:
             "equipment",
             code,
             (center,),
-            {"code": code, "name": name, "work_center": center, "kind": kind},
+            {
+                "code": code,
+                "name": name,
+                "work_center": center,
+                "kind": kind,
+                "daily_check": _check_items(code) if daily_checks else [],
+            },
         )
         for code, name, center, kind in _EQUIPMENT
     ]
@@ -1012,4 +1053,4 @@ def demo_reference(today: date) -> list[DemoRecord]:
         DemoRecord("sop", f"{s.code}:{s.version}:{s.language}", (), _record_data("sop", s))
         for s in _sops(today)
     ]
-    return records + _lists()
+    return records + _lists(daily_checks=True)

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from kiosk.clock import Clock
+from kiosk.daily_check import require_check
 from kiosk.equipment_records import Change, last_state, record_in, state_marks
 from kiosk.equipment_reference import equipment_here, in_language, station_equipment
 from kiosk.equipment_reference import stop_reasons as plant_stop_reasons
@@ -68,7 +69,7 @@ class EquipmentService:
         if state is MachineState.MAINTENANCE and not who.may(Permission.MAINTAIN):
             raise Refused(Refusal.NOT_PERMITTED)
         with self._store.write() as session:
-            equipment_here(session, self._work_centers, equipment)
+            record = equipment_here(session, self._work_centers, equipment)
             reason = reason if state in STOPS else ""
             if state in STOPS and not reason:
                 raise Refused(Refusal.STOP_REASON_NEEDED)
@@ -79,16 +80,28 @@ class EquipmentService:
             previous = marks[-1].state if marks else ""
             if previous == state:
                 raise Refused(Refusal.SAME_STATE)
+            # The technician hands a machine back: its maintenance order's confirmation does.
+            if previous == MachineState.MAINTENANCE and not who.may(Permission.MAINTAIN):
+                raise Refused(Refusal.IN_MAINTENANCE)
+            if state is MachineState.RUNNING:
+                require_check(session, record, shift_start(self._clock.now(), self._shift_starts))
             outbox = self._store.outbox
             row = record_in(
                 session, outbox, self._clock, Change(equipment, state, reason), who.user_id
             )
             number = None
-            if state is MachineState.DOWN and open_corrective_for(session, equipment) is None:
-                stop = known[reason]
-                title = in_language(stop.name_zh, stop.name_en, who.language)
-                opening = Opening(CORRECTIVE, equipment, title=title, down_state_id=row.id)
-                number = open_in(session, outbox, self._clock, opening, who.user_id).number
+            if state is MachineState.DOWN:
+                pending = open_corrective_for(session, equipment)
+                if pending is None:
+                    stop = known[reason]
+                    title = in_language(stop.name_zh, stop.name_en, who.language)
+                    opening = Opening(CORRECTIVE, equipment, title=title, down_state_id=row.id)
+                    number = open_in(session, outbox, self._clock, opening, who.user_id).number
+                elif pending.down_state_id is None:
+                    # Opened from an exception while the machine still ran: its downtime
+                    # starts now.
+                    pending.down_state_id = row.id
+                    session.add(pending)
             return StateChanged(equipment, state, previous, number)
 
     def shift_summary(self, language: str) -> list[EquipmentShift]:

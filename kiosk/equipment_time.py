@@ -41,11 +41,19 @@ def time_in_states(marks: Sequence[StateMark], since: datetime, clock: Clock) ->
     """Fold `marks` (in the order they happened; include the last one before `since`, which
     tells the state the window began in) into seconds per state from `since` until now.
 
-    The window's start is placed on this boot's monotonic clock as of now (`now - since`
-    ago): a clock change before now moves no span of this boot, and none goes negative."""
-    window = max(0.0, (clock.now() - since).total_seconds())
-    since_mono = clock.monotonic() - window
+    The window's start is placed on this boot's monotonic clock by the wall reading of the
+    mark of this boot nearest to it (the clocks' relation as it was around the shift's
+    start), or as of now without one: a clock set back or forward since then moves no span,
+    shortens no window, and makes nothing negative."""
+    now_mono = clock.monotonic()
     boot = clock.boot_id()
+    ours = [mark for mark in marks if mark.boot_id == boot]
+    if ours:
+        anchor = min(ours, key=lambda mark: abs((mark.changed_at - since).total_seconds()))
+        since_mono = anchor.mono_ns / 1e9 - (anchor.changed_at - since).total_seconds()
+    else:
+        since_mono = now_mono - (clock.now() - since).total_seconds()
+    window = max(0.0, now_mono - since_mono)
 
     def position(mark: StateMark) -> float:
         """Seconds after the window began: on the monotonic clock for this boot's marks,

@@ -8,6 +8,19 @@ ZH = Language.ZH_CN
 EN = Language.EN
 
 TEXTS: dict[str, dict[Language, str]] = {
+    "andon.already_raised": {
+        ZH: "同一张异常指令单刚刚已扫过，未重复上报。",
+        EN: "That andon sheet was just scanned: not raised twice.",
+    },
+    "key.andon_repair": {ZH: "报修", EN: "Repair order"},
+    "andon.repair_needs_equipment": {
+        ZH: "只有注明设备的设备异常才能创建维修工单。",
+        EN: "Only an equipment exception that names its machine opens a maintenance order.",
+    },
+    "andon.repair_opened": {
+        ZH: "维修工单 {number}（{equipment}）已创建，维护员可领取。",
+        EN: "Maintenance order {number} for {equipment} is open for the technicians.",
+    },
     "refusal.unknown_exception": {
         ZH: "找不到该异常，可能已被删除。",
         EN: "That exception is not known here.",

@@ -12,6 +12,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         ZH: "本工位没有这台设备。",
         EN: "That equipment is not at this station.",
     },
+    "refusal.in_maintenance": {
+        ZH: "设备正在维修：维修确认后才会交还（维护工单 F4 确认）。",
+        EN: "The machine is in maintenance: confirming its repair (F4 on its order) hands it back.",
+    },
     "refusal.same_state": {ZH: "设备已处于该状态。", EN: "The equipment is already in that state."},
     "refusal.stop_reason_needed": {
         ZH: "停机状态需要选择原因。",

@@ -29,6 +29,7 @@ TEXTS: dict[str, dict[Language, str]] = {
         EN: "That maintenance order is closed.",
     },
     # The maintenance screen
+    "key.maintenance_orders": {ZH: "维护工单", EN: "Maintenance"},
     "key.maintenance_take": {ZH: "领取", EN: "Take"},
     "key.maintenance_repair": {ZH: "维修记录", EN: "Repair"},
     "key.maintenance_confirm": {ZH: "确认修复", EN: "Confirm"},

@@ -106,6 +106,8 @@ class MaintenanceService:
     def open_from_exception(self, exception_id: str, who: SignedIn) -> OrderView:
         """The corrective order for an equipment exception: the machine's open one if it has
         one (one breakdown, one order), else a new one naming the exception."""
+        if not who.may(Permission.RUN_EQUIPMENT):
+            raise Refused(Refusal.NOT_PERMITTED)
         with self._store.write() as session:
             exception = session.get(Andon, exception_id)
             if exception is None:
@@ -255,8 +257,13 @@ class MaintenanceService:
                 subject_id=order.id,
             )
             state = last_state(session, order.equipment)
-            # A machine somebody has set running (or otherwise) meanwhile keeps its state.
-            if state is not None and state.state in (DOWN, MAINTENANCE):
+            # Only a machine this order still holds (its breakdown, or in maintenance for it)
+            # is handed back; one set running meanwhile, or down again since, keeps its state.
+            held = state is not None and (
+                state.id == order.down_state_id
+                or (state.state == MAINTENANCE and state.maintenance_order_id == order.id)
+            )
+            if held:
                 # Idle without a stop reason: it waits for work, not for a fault.
                 change = Change(order.equipment, IDLE, maintenance_order_id=order.id)
                 record_in(session, outbox, self._clock, change, who.user_id)

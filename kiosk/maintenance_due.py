@@ -11,7 +11,6 @@ report carries only its wall time, so those are compared by wall time.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
 
 from sqlalchemy import text
 from sqlmodel import Session, col, func, select
@@ -112,10 +111,10 @@ def _is_due(
     if plan.every_days is not None and elapsed >= plan.every_days * _DAY:
         return True
     if plan.every_run_hours is not None:
-        # The origin placed at `elapsed` before now: the window is then exactly the
-        # monotonic span, whatever the wall clock did since.
-        since = clock.now() - timedelta(seconds=elapsed)
-        times = time_in_states(state_marks(session, plan.equipment), since, clock)
+        # The origin is itself a state change (or recorded with one): time_in_states places
+        # the window on the monotonic clock by it, whatever the wall clock did since.
+        marks = state_marks(session, plan.equipment)
+        times = time_in_states(marks, origin.occurred_at, clock)
         if times.seconds.get(RUNNING, 0.0) >= plan.every_run_hours * _HOUR:
             return True
     if plan.every_units is not None:

@@ -28,13 +28,18 @@ class Opening:
     down_state_id: str | None = None
 
 
+# A corrective order whose repair is recorded ("done") no longer answers a breakdown: the
+# machine going down again after it is a new breakdown, with an order of its own.
+_REPAIR_PENDING = ("open", "claimed")
+
+
 def open_corrective_for(session: Session, equipment: str) -> MaintenanceOrder | None:
-    """The equipment's corrective order still open, if any: one breakdown, one order."""
+    """The equipment's corrective order not yet repaired, if any: one breakdown, one order."""
     return session.exec(
         select(MaintenanceOrder).where(
             MaintenanceOrder.equipment == equipment,
             MaintenanceOrder.kind == CORRECTIVE,
-            col(MaintenanceOrder.status).in_(OPEN_STATUSES),
+            col(MaintenanceOrder.status).in_(_REPAIR_PENDING),
         )
     ).first()
 

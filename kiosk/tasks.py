@@ -133,7 +133,7 @@ class TaskService:
                 raise Refused(Refusal.WORK_ORDER_NOT_RELEASED)
             if op.status not in allowed_from:
                 raise Refused(_wrong_state(OperationStatus(op.status), event_type))
-            if event_type == STARTED:
+            if event_type in (STARTED, RESUMED):  # a resume may be a new shift's first start
                 since = shift_start(self._clock.now(), self._shift_starts)
                 require_checks(session, op.work_center, since)
             if event_type == STARTED and self._sops.needs_acknowledgement(op.id, who):

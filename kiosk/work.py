@@ -77,6 +77,7 @@ class Refusal(StrEnum):
     # Equipment and daily checks
     UNKNOWN_EQUIPMENT = "unknown_equipment"
     SAME_STATE = "same_state"
+    IN_MAINTENANCE = "in_maintenance"  # handed back by its maintenance order, not by hand
     STOP_REASON_NEEDED = "stop_reason_needed"
     UNKNOWN_STOP_REASON = "unknown_stop_reason"
     DAILY_CHECK_NEEDED = "daily_check_needed"  # before the first start of the shift

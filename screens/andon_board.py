@@ -33,6 +33,7 @@ from screens.widgets.task_table import format_duration
 
 if TYPE_CHECKING:
     from kiosk.andon import AndonService
+    from kiosk.maintenance import MaintenanceService
 
 _WIDE_FROM = 90  # columns; below this the table shows fewer columns
 
@@ -41,6 +42,7 @@ class AndonBoardScreen(SignedInScreen):
     BINDINGS = [
         Binding("f2", "acknowledge", "key.andon_ack", key_display="F2"),
         Binding("f3", "resolve", "key.andon_resolve", key_display="F3"),
+        Binding("f4", "repair", "key.andon_repair", key_display="F4"),
         Binding("f5", "refresh", "key.refresh", key_display="F5"),
         Binding("f10", "close", "key.close", key_display="F10"),
         Binding("escape", "close", "key.close", show=False),
@@ -70,6 +72,11 @@ class AndonBoardScreen(SignedInScreen):
         seconds: float
 
     @dataclass
+    class RepairOpened(Message):
+        number: str
+        equipment: str
+
+    @dataclass
     class RefusedMessage(Message):
         reason: str
 
@@ -80,12 +87,14 @@ class AndonBoardScreen(SignedInScreen):
         clock: Clock,
         user: SignedIn,
         andon: AndonService,
+        maintenance: MaintenanceService,
         authorize: Authorize,
         barcodes: BarcodeSection,
         refresh_seconds: float = 5.0,
     ) -> None:
         super().__init__(tr, station, clock, user)
         self._andon = andon
+        self._maintenance = maintenance
         self._authorize = authorize
         self._barcodes = barcodes
         self._refresh_seconds = refresh_seconds
@@ -241,6 +250,31 @@ class AndonBoardScreen(SignedInScreen):
             self.post_message(self.RefusedMessage(refused.reason.value))
             return
         self.post_message(self.Done("andon.resolved", done.code, done.seconds))
+
+    # A maintenance order for an equipment exception (F4).
+
+    def action_repair(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        if row.category != "equipment" or not row.equipment:
+            self.app.bell()
+            self.notify(self.tr("andon.repair_needs_equipment"), severity="warning", timeout=8)
+            return
+        self._open_repair(row.exception_id)
+
+    @work(thread=True, exit_on_error=False, group="andon-act")
+    def _open_repair(self, exception_id: str) -> None:
+        try:
+            order = self._maintenance.open_from_exception(exception_id, self.user)
+        except Refused as refused:
+            self.post_message(self.RefusedMessage(refused.reason.value))
+            return
+        self.post_message(self.RepairOpened(order.number, order.equipment))
+
+    def on_andon_board_screen_repair_opened(self, message: RepairOpened) -> None:
+        text = self.tr("andon.repair_opened", number=message.number, equipment=message.equipment)
+        self.notify(text)
 
     # Answers.
 

@@ -27,6 +27,7 @@ from screens.approval import Approval, Authorize
 from screens.base import SignedInScreen
 from screens.choice_prompt import ChoicePrompt
 from screens.daily_check import DailyCheckScreen
+from screens.maintenance import MaintenanceScreen
 from screens.scan_arrived import ScanArrived
 from screens.widgets.equipment_table import CHECK_STYLE, EquipmentLine, EquipmentTable
 from screens.widgets.key_bar import KeyBar
@@ -35,6 +36,7 @@ from screens.widgets.task_table import format_duration
 if TYPE_CHECKING:
     from kiosk.daily_check import DailyCheckService
     from kiosk.equipment import EquipmentService
+    from kiosk.maintenance import MaintenanceService
 
 REFRESH_SECONDS = 5.0
 _WIDE_FROM = 70  # columns; below this the table shows fewer columns
@@ -49,6 +51,7 @@ class EquipmentScreen(SignedInScreen):
         *(Binding(str(n), f"state({n})", show=False) for n in range(2, len(_STATES) + 1)),
         Binding("f2", "daily_check", "key.daily_check", key_display="F2"),
         Binding("f3", "release", "key.release_check", key_display="F3"),
+        Binding("f4", "maintenance", "key.maintenance_orders", key_display="F4"),
         Binding("f5", "refresh", "key.refresh", key_display="F5"),
         Binding("f10", "back", "key.back", key_display="F10"),
         Binding("escape", "back", "key.back", show=False),
@@ -95,12 +98,14 @@ class EquipmentScreen(SignedInScreen):
         user: SignedIn,
         equipment: EquipmentService,
         checks: DailyCheckService,
+        maintenance: MaintenanceService,
         authorize: Authorize,
         barcodes: BarcodeSection,
     ) -> None:
         super().__init__(tr, station, clock, user)
         self._equipment = equipment
         self._checks = checks
+        self._maintenance = maintenance
         self._authorize = authorize
         self._barcodes = barcodes
         # Held, not queried: an answer may come before they have mounted.
@@ -282,6 +287,23 @@ class EquipmentScreen(SignedInScreen):
             self.tr, self._authorize, Permission.RELEASE_CHECK, title, self._barcodes
         )
         self.app.push_screen(approval, approved)
+
+    def action_maintenance(self) -> None:
+        """The maintenance orders of the station's machines: a breakdown's repair, plans due."""
+        screen = MaintenanceScreen(
+            self.tr,
+            self._station,
+            self._clock,
+            self.user,
+            self._maintenance,
+            self._authorize,
+            self._barcodes,
+        )
+
+        def back(_: None) -> None:
+            self._load()  # a repair confirmed there changed a machine's state
+
+        self.app.push_screen(screen, back)
 
     def action_refresh(self) -> None:
         self._load()

@@ -86,6 +86,7 @@ _COMMAND_ACTIONS = {
 }
 _WIDE_FROM = 90  # columns; below this the task list and the detail stack vertically
 _DONE_MESSAGE = {"start": "task.started", "pause": "task.paused", "resume": "task.resumed"}
+_SAME_SHEET_SECONDS = 5.0  # an andon command sheet read again this soon is not a new andon
 
 
 class HomeScreen(SignedInScreen):
@@ -194,6 +195,7 @@ class HomeScreen(SignedInScreen):
         super().__init__(tr, station, clock, user)
         self._services = services
         self._barcodes = barcodes
+        self._command_andon: dict[str, float] = {}  # category → when its sheet was last read
         self._tasks: dict[str, Task] = {}
         self._detail: TaskDetail | None = None
         # Held, not queried: a resize or an answer may come before they have mounted.
@@ -582,6 +584,7 @@ class HomeScreen(SignedInScreen):
             self.user,
             services.equipment,
             services.daily_checks,
+            services.maintenance,
             services.auth.authorize,
             self._barcodes,
         )
@@ -626,6 +629,14 @@ class HomeScreen(SignedInScreen):
         self.app.push_screen(AndonRaise(self.tr, context, operation_id), answered)
 
     def action_raise_andon(self, category: str) -> None:
+        """A command sheet scanned: raised at once, unless it is the same sheet read again
+        (a scanner's double read, a second pass) within a few seconds."""
+        now = self._clock.monotonic()
+        last = self._command_andon.get(category)
+        self._command_andon[category] = now
+        if last is not None and now - last < _SAME_SHEET_SECONDS:
+            self.notify(self.tr("andon.already_raised"), severity="warning")
+            return
         self._raise_andon(RaiseRequest(Category(category), operation_id=self._selected()))
 
     @work(thread=True, exit_on_error=False, group="andon")
@@ -651,6 +662,7 @@ class HomeScreen(SignedInScreen):
             self._clock,
             self.user,
             self._services.andon,
+            self._services.maintenance,
             self._services.auth.authorize,
             self._barcodes,
         )

@@ -74,6 +74,15 @@ class MaintenanceScreen(SignedInScreen):
     class SheetLoaded(Message):
         sheet: RepairSheet
         who: SignedIn
+        draft: RepairRecord | None = None  # a record refused, to be shown again
+        refusal: str = ""
+
+    @dataclass
+    class RecordRefused(Message):
+        reason: str
+        order_id: str
+        record: RepairRecord
+        who: SignedIn
 
     @dataclass
     class RefusedMessage(Message):
@@ -127,20 +136,22 @@ class MaintenanceScreen(SignedInScreen):
         self.post_message(self.Changed(order, "maintenance.taken"))
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="sheet")
-    def _load_sheet(self, order_id: str, who: SignedIn) -> None:
+    def _load_sheet(
+        self, order_id: str, who: SignedIn, draft: RepairRecord | None = None, refusal: str = ""
+    ) -> None:
         try:
             sheet = self._maintenance.repair_sheet(order_id, who.language)
         except Refused as refused:
             self.post_message(self.RefusedMessage(refused.reason.value))
             return
-        self.post_message(self.SheetLoaded(sheet, who))
+        self.post_message(self.SheetLoaded(sheet, who, draft, refusal))
 
     @work(thread=True, exit_on_error=False, group="act")
     def _record(self, order_id: str, record: RepairRecord, who: SignedIn) -> None:
         try:
             order = self._maintenance.record(order_id, record, who)
         except Refused as refused:
-            self.post_message(self.RefusedMessage(refused.reason.value))
+            self.post_message(self.RecordRefused(refused.reason.value, order_id, record, who))
             return
         self.post_message(self.Changed(order, "maintenance.recorded"))
 
@@ -179,8 +190,15 @@ class MaintenanceScreen(SignedInScreen):
             if record is not None:
                 self._record(order_id, record, who)
 
-        form = RepairForm(Translator(who.language), message.sheet, self._barcodes)
+        tr = Translator(who.language)
+        form = RepairForm(tr, message.sheet, self._barcodes, message.draft, message.refusal)
         self.app.push_screen(form, filled)
+
+    def on_maintenance_screen_record_refused(self, message: RecordRefused) -> None:
+        """The form comes back with all that was entered, and why it was refused."""
+        self.app.bell()
+        why = Translator(message.who.language)(f"refusal.{message.reason}")
+        self._load_sheet(message.order_id, message.who, message.record, why)
 
     def on_maintenance_screen_refused_message(self, message: RefusedMessage) -> None:
         self.app.bell()

@@ -59,15 +59,35 @@ class RepairForm(ModalScreen[RepairRecord | None]):
     RepairForm.-short .row Label { padding: 0; width: 10; }
     """
 
-    def __init__(self, tr: Translator, sheet: RepairSheet, barcodes: BarcodeSection) -> None:
+    def __init__(
+        self,
+        tr: Translator,
+        sheet: RepairSheet,
+        barcodes: BarcodeSection,
+        draft: RepairRecord | None = None,
+        refusal: str = "",
+    ) -> None:
+        """`draft` is a record sent before and refused (`refusal` says why, translated):
+        the form comes back with all of it, so nothing the technician entered is lost."""
         super().__init__()
         self._tr = tr
         self._sheet = sheet
         self._barcodes = barcodes
         self._measured = str(round(sheet.labour_seconds / 60))
+        self._refusal = refusal
+        named = {reason.code: reason for reason in (*sheet.causes, *sheet.actions)}
         self.cause: RepairReason | None = None
         self.actions: list[RepairReason] = []
         self.parts: list[PartLine] = []
+        self._labour, self._note = self._measured, ""
+        if draft is not None:
+            # A code the plant's lists no longer hold is chosen again (the refusal says so).
+            self.cause = named.get(draft.cause)
+            self.actions = [named[code] for code in draft.actions if code in named]
+            self.parts = list(draft.parts)
+            self._note = draft.note
+            if draft.labour_seconds is not None:
+                self._labour = str(round(draft.labour_seconds / 60))
 
     def compose(self) -> ComposeResult:
         order = self._sheet.order
@@ -82,17 +102,19 @@ class RepairForm(ModalScreen[RepairRecord | None]):
                 yield Static("", id="parts")
                 with Horizontal(classes="row"):
                     yield Label(self._tr("maintenance.labour"))
-                    yield Input(self._measured, type="integer", id="labour")
+                    yield Input(self._labour, type="integer", id="labour")
                 yield Static(self._tr("maintenance.labour_measured", minutes=self._measured))
                 with Horizontal(classes="row"):
                     yield Label(self._tr("maintenance.note"))
-                    yield Input("", max_length=_NOTE_LENGTH, id="note")
+                    yield Input(self._note, max_length=_NOTE_LENGTH, id="note")
             yield KeyBar(self._tr)
 
     def on_mount(self) -> None:
         self.on_resize()
         self._show()
         self.query_one("#note", Input).focus()
+        if self._refusal:
+            self._say(self._refusal)
 
     def on_resize(self) -> None:
         short = self.app.size.height < _SHORT_BELOW
@@ -239,8 +261,11 @@ class RepairForm(ModalScreen[RepairRecord | None]):
 
     def _problem(self, key: str) -> None:
         self.app.bell()
+        self._say(self._tr(key))
+
+    def _say(self, text: str) -> None:
         problem = self.query_one("#problem", Static)
-        problem.update(self._tr(key))
+        problem.update(text)
         problem.add_class("-shown")
 
     def _clear_problem(self) -> None:

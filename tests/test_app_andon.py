@@ -14,10 +14,11 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, OptionList, Static
 
+from kiosk.andon_values import Category, RaiseRequest
 from kiosk.app import KioskApp
 from kiosk.config import load_config
 from kiosk.services import Services
-from kiosk.store.models import Andon
+from kiosk.store.models import Andon, MaintenanceOrder
 from screens.andon_board import AndonBoardScreen
 from screens.andon_raise import AndonRaise
 from screens.approval import Approval
@@ -125,6 +126,8 @@ async def test_raised_by_keys_and_by_a_command_escalated_acknowledged_and_resolv
         # One command barcode from the scanner raises one at once.
         scanner.send(b"]C0#K:ANDON_SAFETY\r")
         await wait_for(pilot, lambda: notified(app, "raised: Safety (medium)"))
+        scanner.send(b"]C0#K:ANDON_SAFETY\r")  # the same sheet read again at once
+        await wait_for(pilot, lambda: notified(app, "just scanned: not raised twice"))
         await wait_for(pilot, lambda: strip_text(home).startswith("⚠ 3 open exceptions"))
         assert strip_text(home) == "⚠ 3 open exceptions · highest level 0"
         assert home.query_one(DataTable).region.height >= 3  # the tasks stay in view
@@ -235,3 +238,50 @@ async def test_the_one_machine_of_a_work_center_is_named_only_for_an_equipment_p
     )
     assert (raised["quality"].equipment, raised["quality"].work_center) == ("", "WC-ASM")
     assert len(events_of(services, "exception.raised")) == 2
+
+
+async def test_an_equipment_exception_opens_one_maintenance_order_from_the_board(
+    andon_app: KioskApp, services: Services
+) -> None:
+    app = andon_app
+    kevin = services.auth.badge("E1003").user
+    assert kevin is not None
+    task = smt_task(services)
+    services.andon.raise_exception(
+        RaiseRequest(Category.EQUIPMENT, note="feeder 12 jams", equipment="SMT1-PNP"), kevin
+    )
+    services.andon.raise_exception(
+        RaiseRequest(Category.MATERIAL, operation_id=task.operation_id), kevin
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.services is not None)
+        await pilot.press(*"E1003", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.press("ctrl+x")
+        await wait_for(pilot, lambda: isinstance(app.screen, AndonBoardScreen))
+        table = app.screen.query_one(AndonTable)
+        await wait_for(pilot, lambda: table.row_count == 2)
+
+        def choose(category: Category) -> None:
+            row = rows(services)[category.value]
+            table.move_cursor(row=table.get_row_index(row.id))
+
+        choose(Category.MATERIAL)
+        await pilot.press("f4")  # no machine named: nothing to repair
+        await wait_for(pilot, lambda: notified(app, "Only an equipment exception"))
+        choose(Category.EQUIPMENT)
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: notified(app, "for SMT1-PNP is open"))
+        await pilot.press("f4")  # pressed again: the same order, not a second one
+
+        def told_twice() -> bool:
+            return sum("for SMT1-PNP is open" in str(n.message) for n in app._notifications) == 2
+
+        await wait_for(pilot, told_twice)
+
+    with services.store.read() as session:
+        orders = session.exec(select(MaintenanceOrder)).all()
+    assert [(o.kind, o.equipment, o.exception_id) for o in orders] == [
+        ("corrective", "SMT1-PNP", rows(services)["equipment"].id)
+    ]
+    assert len(events_of(services, "maintenance.opened")) == 1

@@ -10,13 +10,15 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from kiosk.app import KioskApp
-from kiosk.i18n import Translator
 from kiosk.maintenance_values import PartLine
 from kiosk.services import Services
+from kiosk.store.models import ReferenceRecord
 from screens.approval import Approval
 from screens.choice_prompt import ChoicePrompt
+from screens.equipment import EquipmentScreen
 from screens.home import HomeScreen
 from screens.maintenance import MaintenanceScreen
+from screens.maintenance_home import MaintenanceHome
 from screens.pin_prompt import PinPrompt
 from screens.repair_form import RepairForm
 from screens.text_prompt import TextPrompt
@@ -32,19 +34,14 @@ __all__ = ["ports", "serial_app"]  # fixtures, used by name
 
 
 async def open_maintenance(pilot: Pilot[None], app: KioskApp, rows: int) -> MaintenanceScreen:
-    """The maintenance screen over the signed-in person's home, as the app will open it,
-    once it shows its orders."""
-    assert app.user is not None and app.services is not None
-    screen = MaintenanceScreen(
-        Translator(app.user.language),
-        "ST-TEST",
-        app.clock,
-        app.user,
-        app.services.maintenance,
-        app.services.auth.authorize,
-        app.config.barcodes,
-    )
-    app.push_screen(screen)
+    """The maintenance orders as a person reaches them from home (Ctrl+E, then F4), once
+    they show their orders."""
+    await pilot.press("ctrl+e")
+    await wait_for(pilot, lambda: isinstance(app.screen, EquipmentScreen))
+    await pilot.press("f4")
+    await wait_for(pilot, lambda: isinstance(app.screen, MaintenanceScreen))
+    screen = app.screen
+    assert isinstance(screen, MaintenanceScreen)
     await wait_for(pilot, lambda: screen.query_one(MaintenanceOrderTable).row_count == rows)
     return screen
 
@@ -158,9 +155,11 @@ async def test_the_technician_signed_in_asks_a_team_lead_to_confirm(
     order_id = breaks_down(services, clock, "ASM1-SCREW")
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: notified(app, "Badge reader connected."))
-        badge.send(b"E1011\r\n")  # 吴军, maintenance
-        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
-        screen = await open_maintenance(pilot, app, rows=1)
+        badge.send(b"E1011\r\n")  # 吴军, maintenance: his home is the maintenance orders
+        await wait_for(pilot, lambda: isinstance(app.screen, MaintenanceHome))
+        screen = app.screen
+        assert isinstance(screen, MaintenanceHome)
+        await wait_for(pilot, lambda: screen.query_one(MaintenanceOrderTable).row_count == 1)
         await pilot.press("f2")  # his own badge signed him in: no second one asked
         await wait_for(pilot, lambda: order_row(services, order_id).status == "claimed")
         await wait_for(pilot, lambda: screen.check_action("repair", ()) is True)
@@ -180,6 +179,9 @@ async def test_the_technician_signed_in_asks_a_team_lead_to_confirm(
         await pilot.press(*"1357", "enter")
         await wait_for(pilot, lambda: order_row(services, order_id).status == "closed")
 
+        await pilot.press("f10")  # on his home, F10 signs him out
+        await wait_for(pilot, lambda: app.user is None and app.screen is app.login)
+
     row = order_row(services, order_id)
     assert (row.cause, row.actions) == ("MACHINE_FAULT", "CLEANED")
     assert row.labour_seconds == 0  # no time passed on the fake clock
@@ -187,3 +189,48 @@ async def test_the_technician_signed_in_asks_a_team_lead_to_confirm(
     assert done["parts"] == [{"item_code": "BIT-PH2", "qty": 3.0, "lot_no": ""}]
     confirmed = events_of(services, "maintenance.confirmed")[0]
     assert confirmed.user_id == row.confirmed_by != row.claimed_by
+
+
+async def test_a_refused_repair_record_comes_back_with_all_that_was_entered(
+    serial_app: KioskApp, services: Services, clock: FakeClock, ports: tuple[Port, Port]
+) -> None:
+    scanner, badge = ports
+    app = serial_app
+    order_id = breaks_down(services, clock, "ASM1-SCREW")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await wait_for(pilot, lambda: notified(app, "Badge reader connected."))
+        badge.send(b"E1011\r\n")  # 吴军, maintenance, Chinese
+        await wait_for(pilot, lambda: isinstance(app.screen, MaintenanceHome))
+        home = app.screen
+        await wait_for(pilot, lambda: home.query_one(MaintenanceOrderTable).row_count == 1)
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: order_row(services, order_id).status == "claimed")
+        await wait_for(pilot, lambda: home.check_action("repair", ()) is True)
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, RepairForm))
+        form = app.screen
+        assert isinstance(form, RepairForm)
+        await pilot.press(*"belt slipped")
+        scanner.send(material_label("BRG-6204", "L2611-0001", 2))
+        await wait_for(pilot, lambda: len(form.parts) == 1)
+        await pilot.press("f3", "1", "enter", "f4", "2", "enter")
+        assert form.cause is not None and form.actions
+        # Meanwhile the hub's lists change: the cause chosen is gone from them.
+        with services.store.write() as session:
+            gone = session.get(ReferenceRecord, ("reason_code", f"cause:{form.cause.code}"))
+            assert gone is not None
+            session.delete(gone)
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, RepairForm) and app.screen is not form)
+        again = app.screen
+        assert isinstance(again, RepairForm)
+        await wait_for(
+            pilot,
+            lambda: "原因不在工厂的原因清单中" in text_of(again.query_one("#problem", Static)),
+        )
+        assert again.cause is None  # to be chosen again, from the lists as they are now
+        assert [a.code for a in again.actions] == [a.code for a in form.actions]
+        assert again.parts == form.parts
+        assert again.query_one("#note", Input).value == "belt slipped"
+    assert order_row(services, order_id).status == "claimed"  # nothing recorded yet
+    assert events_of(services, "maintenance.done") == []

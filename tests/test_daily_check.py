@@ -9,11 +9,12 @@ import pytest
 from sqlmodel import select
 
 from kiosk.daily_check_values import Answer, CheckKind, CheckStatus
+from kiosk.equipment_values import MachineState
 from kiosk.identity import SignedIn
 from kiosk.roles import Permission
 from kiosk.services import Services
 from kiosk.store.models import Andon, DailyCheck, ReferenceRecord
-from kiosk.work import Refusal, Refused, Task
+from kiosk.work import PauseReason, Refusal, Refused, Task
 from tests.fakes import FakeClock
 from tests.test_equipment import events
 from tests.test_tasks import sign_in
@@ -230,3 +231,28 @@ def test_each_shift_needs_its_own_check(
     assert refusal_of(services.tasks.start, smt.operation_id, operator) is (
         Refusal.DAILY_CHECK_NEEDED
     )
+
+
+def test_a_resume_in_the_next_shift_and_a_machine_set_running_need_the_check_too(
+    services: Services, clock: FakeClock, operator: SignedIn
+) -> None:
+    checks, tasks = services.daily_checks, services.tasks
+    checks.submit("SMT1-PNP", ALL_GOOD, operator)
+    smt = pending_at(services, "WC-SMT")
+    tasks.start(smt.operation_id, operator)
+    tasks.pause(smt.operation_id, operator, PauseReason.SHIFT_END)
+    clock.advance(12 * 3600)  # the next shift: its first start is this resume
+    assert refusal_of(tasks.resume, smt.operation_id, operator) is Refusal.DAILY_CHECK_NEEDED
+    running = MachineState.RUNNING
+    assert refusal_of(services.equipment.change, "SMT1-PNP", running, "", operator) is (
+        Refusal.DAILY_CHECK_NEEDED
+    )
+    checks.submit("SMT1-PNP", ALL_GOOD | {"DOOR": Answer(passed=False)}, operator)
+    assert refusal_of(services.equipment.change, "SMT1-PNP", running, "", operator) is (
+        Refusal.DAILY_CHECK_FAILED
+    )
+    checks.submit("SMT1-PNP", ALL_GOOD, operator)  # put right and checked again
+    services.equipment.change("SMT1-PNP", running, "", operator)
+    tasks.resume(smt.operation_id, operator)
+    # A machine without check items runs without one.
+    services.equipment.change("SMT1-REFLOW", running, "", operator)

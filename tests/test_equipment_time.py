@@ -41,10 +41,13 @@ def test_a_clock_set_back_neither_makes_a_span_negative_nor_counts_it_twice() ->
     clock.set_wall(clock.now() - timedelta(minutes=45))  # someone sets the clock back
     marks.append(mark(clock, "down"))  # its wall time is now before the first span ended
     clock.advance(600)
+    while_wrong = time_in_states(marks, SHIFT, clock)
     clock.set_wall(clock.now() + timedelta(minutes=45))  # ...and NTP puts it right again
-    times = time_in_states(marks, SHIFT, clock)
-    assert times.seconds == {"running": 3600.0, "down": 600.0}
-    assert all(seconds >= 0 for seconds in times.seconds.values())
+    put_right = time_in_states(marks, SHIFT, clock)
+    for times in (while_wrong, put_right):
+        assert times.seconds == {"running": 3600.0, "down": 600.0}
+        assert times.window_seconds == 4200.0
+        assert times.share("running") == pytest.approx(3600 / 4200)
 
 
 def test_states_of_an_earlier_boot_count_by_wall_time_and_never_below_zero() -> None:

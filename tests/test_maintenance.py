@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from kiosk.andon_records import Raise, raise_in
 from kiosk.equipment_records import Change, last_state, record_in
+from kiosk.equipment_values import MachineState
 from kiosk.identity import SignedIn
 from kiosk.maintenance_records import CORRECTIVE, Opening, open_in
 from kiosk.maintenance_values import OrderStatus, PartLine, RepairRecord
@@ -335,3 +336,48 @@ def test_a_plan_by_units_counts_good_units_reported_at_its_work_center(
     [opened] = services.maintenance.open_due(operator)
     # The demo's chain plan (5000 units) waits; WC-ASM's screwdriver has built nothing.
     assert (opened.equipment, opened.title) == ("SMT1-REFLOW", "Service")
+
+
+def test_down_again_after_the_repair_is_a_new_breakdown_and_keeps_the_machine_down(
+    services: Services, clock: FakeClock, people: dict[str, SignedIn]
+) -> None:
+    maintain = services.maintenance
+    technician, operator = people["technician"], people["operator"]
+    first = breaks_down(services, clock, "SMT1-PNP")
+    maintain.claim(first, technician)
+    maintain.record(first, REPAIR, technician)
+    services.equipment.change("SMT1-PNP", MachineState.RUNNING, "", technician)
+    clock.advance(600)
+    changed = services.equipment.change("SMT1-PNP", MachineState.DOWN, "BREAKDOWN", operator)
+    assert changed.maintenance_order is not None  # a second order for the second breakdown
+    maintain.confirm(first, operator)  # the first repair is confirmed all the same...
+    assert state_of(services, "SMT1-PNP")[0] == "down"  # ...and the machine stays down
+    assert [o.status for o in maintain.open_orders("en")] == [OrderStatus.OPEN]
+
+
+def test_an_order_from_an_exception_counts_downtime_from_the_machine_going_down(
+    services: Services, clock: FakeClock, people: dict[str, SignedIn]
+) -> None:
+    maintain = services.maintenance
+    technician, operator, lead = people["technician"], people["operator"], people["lead"]
+    services.equipment.change("SMT1-PNP", MachineState.RUNNING, "", operator)
+    with services.store.write() as session:
+        what = Raise("equipment", "high", "WC-SMT", "vacuum low", "SMT1-PNP")
+        exception = raise_in(session, services.store.outbox, clock, "ST-TEST", what, None)
+    order = maintain.open_from_exception(exception.id, operator)  # it still runs, for now
+    clock.advance(300)
+    services.equipment.change("SMT1-PNP", MachineState.DOWN, "BREAKDOWN", operator)
+    clock.advance(1200)
+    maintain.claim(order.order_id, technician)
+    # Only its technician (or the order's confirmation) takes it out of maintenance.
+    assert (
+        refused(services.equipment.change, "SMT1-PNP", MachineState.RUNNING, "", operator)
+        is Refusal.IN_MAINTENANCE
+    )
+    maintain.record(order.order_id, REPAIR, technician)
+    clock.advance(600)
+    closed = maintain.confirm(order.order_id, lead)
+    assert closed.downtime_seconds == 1800  # from the down state, not from the exception
+    assert state_of(services, "SMT1-PNP")[0] == "idle"
+    quality = signed_in(services, "E1008")  # a QC inspector runs no machine
+    assert refused(maintain.open_from_exception, exception.id, quality) is Refusal.NOT_PERMITTED
