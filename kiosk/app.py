@@ -352,6 +352,7 @@ class KioskApp(App[None]):
         self.user, self._idle = None, None
         while self.screen is not self.login:
             self.pop_screen()
+        self.clear_notifications()  # what the last person was told is not for the next one
         self.login.say("")
         self._record_logout(user, reason)
 

@@ -13,6 +13,7 @@ from kiosk.clock import Clock
 from kiosk.config import StationConfig, load_config
 from kiosk.daily_check_values import Answer, CheckKind
 from kiosk.demo_data import DEMO_BADGES, DEMO_STATION_ID, DEMO_WORK_CENTERS, seed_demo
+from kiosk.equipment_values import MachineState
 from kiosk.identity import LogoutReason, Outcome, SignedIn
 from kiosk.services import Services, open_services
 from kiosk.work import PauseReason
@@ -187,7 +188,8 @@ def _seed(config: StationConfig, clock: Clock) -> None:
 
 
 def _check_machines(services: Services, work_centers: set[str], who: SignedIn) -> None:
-    """A daily check with every item passed (readings mid-range) for these work centers."""
+    """A daily check with every item passed (readings mid-range) for the machines of these
+    work centers, which then run."""
     for machine in services.equipment.equipment():
         if machine.work_center not in work_centers:
             continue
@@ -200,3 +202,4 @@ def _check_machines(services: Services, work_centers: set[str], who: SignedIn) -
         }
         if answers:
             services.daily_checks.submit(machine.code, answers, who)
+        services.equipment.change(machine.code, MachineState.RUNNING, "", who)

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from kiosk.clock import Clock
 from kiosk.equipment_records import Change, last_state, record_in
-from kiosk.equipment_reference import in_language, station_equipment
+from kiosk.equipment_reference import in_language, station_equipment, stop_reasons
 from kiosk.identity import SignedIn
 from kiosk.ids import new_id
 from kiosk.maintenance_due import (
@@ -303,6 +303,19 @@ class MaintenanceService:
         people = session.exec(select(User.id, User.name).where(col(User.id).in_(claimers)))
         names = dict(people.all())
         titles = {p.code: in_language(p.title_zh, p.title_en, language) for p in plans(session)}
+        # A breakdown is titled by its stop reason, named for the reader (the order keeps
+        # the opener's wording for readers of a reason the plant's list no longer has).
+        downs = [order.down_state_id for order in orders if order.down_state_id]
+        stops = stop_reasons(session)
+        stopped = {
+            state.id: in_language(
+                stops[state.reason].name_zh, stops[state.reason].name_en, language
+            )
+            for state in session.exec(
+                select(EquipmentState).where(col(EquipmentState.id).in_(downs))
+            ).all()
+            if state.reason in stops
+        }
         now = now_mark(self._clock)
         return [
             OrderView(
@@ -311,7 +324,9 @@ class MaintenanceService:
                 kind=order.kind,
                 equipment=order.equipment,
                 status=OrderStatus(order.status),
-                title=titles.get(order.plan_code or "", order.title),
+                title=titles.get(order.plan_code or "")
+                or stopped.get(order.down_state_id or "")
+                or order.title,
                 age_seconds=seconds_between(opened[order.id], now),
                 claimed_by=names.get(order.claimed_by or "", ""),
                 claimed_by_id=order.claimed_by,

@@ -181,6 +181,7 @@ async def test_the_technician_signed_in_asks_a_team_lead_to_confirm(
 
         await pilot.press("f10")  # on his home, F10 signs him out
         await wait_for(pilot, lambda: app.user is None and app.screen is app.login)
+        assert len(app._notifications) == 0  # what he was told is not shown to the next one
 
     row = order_row(services, order_id)
     assert (row.cause, row.actions) == ("MACHINE_FAULT", "CLEANED")

@@ -39,9 +39,9 @@ def test_the_demo_station_and_its_hub_agree_on_every_row(tmp_path: Path) -> None
         sync.close()
     finally:
         hub.stop()
-    # The shift: sign-in, the daily checks of her three machines, the revised SOP
-    # acknowledged, two starts, a pause, sign-out.
-    assert report.pushed == 9 and report.pulled > 0
+    # The shift: sign-in, the daily checks of her three machines and their start, the
+    # revised SOP acknowledged, two starts, a pause, sign-out.
+    assert report.pushed == 12 and report.pulled > 0
     assert counts() == before  # every record the hub sent was a row the station had
     assert queue_state(store).queued == 0
     assert sync_issues(store) == []  # the shift's operations are known to the hub

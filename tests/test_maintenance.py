@@ -381,3 +381,13 @@ def test_an_order_from_an_exception_counts_downtime_from_the_machine_going_down(
     assert state_of(services, "SMT1-PNP")[0] == "idle"
     quality = signed_in(services, "E1008")  # a QC inspector runs no machine
     assert refused(maintain.open_from_exception, exception.id, quality) is Refusal.NOT_PERMITTED
+
+
+def test_a_breakdown_is_titled_by_its_stop_reason_in_the_readers_language(
+    services: Services, people: dict[str, SignedIn]
+) -> None:
+    kevin = people["operator"]  # works in English
+    services.equipment.change("SMT1-REFLOW", MachineState.DOWN, "BREAKDOWN", kevin)
+    [chinese] = services.maintenance.open_orders("zh_CN")
+    [english] = services.maintenance.open_orders("en")
+    assert (chinese.title, english.title) == ("设备故障", "Breakdown")
