@@ -61,6 +61,9 @@ class AndonService:
         self._station_id = station_id
         self._work_centers = tuple(work_centers)
         self._escalate_after = tuple(escalate_after_minutes)
+        # The level this terminal last told of, for exceptions other stations escalate (the
+        # hub brings their level): every terminal of the line rings, not only the raiser.
+        self._told: dict[str, int] = {}
 
     # Raising.
 
@@ -239,13 +242,15 @@ class AndonService:
     def escalate_due(self) -> list[Escalated]:
         """Raise the level of this station's exceptions nobody acknowledged in time: one
         `exception.escalated` event per level reached, with the row, in one transaction.
-        Answers what escalated (empty most of the time, without taking the write lock)."""
+        Answers what escalated, with the line's exceptions other stations escalated since
+        this terminal last told of them (empty most of the time, without the write lock)."""
         if not self._escalate_after:
             return []
         with self._store.read() as session:
+            heard = self._heard(session)
             if not self._late(session):
-                return []
-        escalated: list[Escalated] = []
+                return heard
+        escalated: list[Escalated] = heard
         with self._store.write() as session:
             for row, reached in self._late(session):  # again: another writer may have acted
                 for level in range(row.level + 1, reached + 1):
@@ -256,20 +261,27 @@ class AndonService:
                         None,
                         subject_id=row.id,
                     )
-                    escalated.append(
-                        Escalated(
-                            row.id,
-                            short_code(row.id),
-                            row.category,
-                            row.severity,
-                            row.work_center,
-                            row.equipment,
-                            level,
-                        )
-                    )
+                    escalated.append(_escalated(row, level))
                 row.level = reached
                 session.add(row)
         return escalated
+
+    def _heard(self, session: Session) -> list[Escalated]:
+        """Exceptions of the line raised elsewhere that reached a level this terminal has
+        not told of yet (read only: their station records the escalation)."""
+        rows = session.exec(
+            select(Andon).where(
+                Andon.station_id != self._station_id,
+                col(Andon.work_center).in_(self._work_centers),
+                col(Andon.resolved_at).is_(None),
+                col(Andon.acknowledged_at).is_(None),
+                col(Andon.level) > 0,
+            )
+        ).all()
+        heard = [row for row in rows if row.level > self._told.get(row.id, 0)]
+        for row in heard:
+            self._told[row.id] = row.level
+        return [_escalated(row, row.level) for row in heard]
 
     def _late(self, session: Session) -> list[tuple[Andon, int]]:
         """This station's unacknowledged exceptions below the level their age has reached,
@@ -372,3 +384,15 @@ def _reasons(session: Session, kind: str, language: str) -> dict[str, ReasonChoi
             name = record["name_zh"] if language == "zh_CN" else record["name_en"]
             found[record["code"]] = ReasonChoice(record["code"], name)
     return found
+
+
+def _escalated(row: Andon, level: int) -> Escalated:
+    return Escalated(
+        row.id,
+        short_code(row.id),
+        row.category,
+        row.severity,
+        row.work_center,
+        row.equipment,
+        level,
+    )

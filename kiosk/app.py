@@ -309,9 +309,17 @@ class KioskApp(App[None]):
 
         assert self.services is not None  # a sign-in needs the auth service
         tr = Translator(user.language)
-        handling, barcodes = self.services.handling, self.config.barcodes
+        services, barcodes = self.services, self.config.barcodes
         self.push_screen(
-            MaterialHandlerScreen(tr, self._station_label, self.clock, user, handling, barcodes)
+            MaterialHandlerScreen(
+                tr,
+                self._station_label,
+                self.clock,
+                user,
+                services.handling,
+                services.andon,
+                barcodes,
+            )
         )
 
     def on_material_handler_screen_logout_requested(

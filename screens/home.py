@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -15,7 +14,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from devices.labels.templates import ProductLabel
-from kiosk.andon_values import Category, OpenException, RaiseRequest
+from kiosk.andon_values import OpenException
 from kiosk.barcodes.formats import BarcodeSection
 from kiosk.barcodes.meaning import (
     BadgeScan,
@@ -42,9 +41,8 @@ from kiosk.work import (
     TaskDetail,
 )
 from screens.andon_board import AndonBoardScreen
-from screens.andon_raise import AndonRaise
+from screens.andon_raising import ANDON_COMMANDS, RaisesAndon
 from screens.approval import Approval
-from screens.base import SignedInScreen
 from screens.choice_prompt import ChoicePrompt
 from screens.equipment import EquipmentScreen
 from screens.material_check import MaterialCheckScreen
@@ -81,15 +79,13 @@ _COMMAND_ACTIONS = {
     Command.HELP: "help",
     Command.LOGOUT: "logout",
     Command.TRACE: "trace",
-    # One sheet per category raises an exception at once (severity medium).
-    **{Command(f"andon_{c.value}"): f"raise_andon('{c.value}')" for c in Category},
+    **ANDON_COMMANDS,
 }
 _WIDE_FROM = 90  # columns; below this the task list and the detail stack vertically
 _DONE_MESSAGE = {"start": "task.started", "pause": "task.paused", "resume": "task.resumed"}
-_SAME_SHEET_SECONDS = 5.0  # an andon command sheet read again this soon is not a new andon
 
 
-class HomeScreen(SignedInScreen):
+class HomeScreen(RaisesAndon):
     ACCEPTS_SCANS = True  # keyboard-wedge scans are routed here as ScanArrived
     BINDINGS = [
         # The work first: on a handheld's three lines of keys the rest may not show.
@@ -174,10 +170,6 @@ class HomeScreen(SignedInScreen):
         user: SignedIn
 
     @dataclass
-    class AndonRaised(Message):
-        exception: OpenException
-
-    @dataclass
     class Notice(Message):
         key: str
         values: dict[str, str]
@@ -192,10 +184,9 @@ class HomeScreen(SignedInScreen):
         services: Services,
         barcodes: BarcodeSection,
     ) -> None:
-        super().__init__(tr, station, clock, user)
+        super().__init__(tr, station, clock, user, services.andon)
         self._services = services
         self._barcodes = barcodes
-        self._command_andon: dict[str, float] = {}  # category → when its sheet was last read
         self._tasks: dict[str, Task] = {}
         self._detail: TaskDetail | None = None
         # Held, not queried: a resize or an answer may come before they have mounted.
@@ -618,41 +609,10 @@ class HomeScreen(SignedInScreen):
     # Exceptions (andon): Ctrl+A raises one in two keys, a command sheet in one scan;
     # Ctrl+X shows the line's open ones.
 
-    def action_andon(self) -> None:
-        operation_id = self._selected()
+    def andon_task(self) -> str | None:
+        return self._selected()
 
-        def answered(request: RaiseRequest | None) -> None:
-            if request is not None:
-                self._raise_andon(request)
-
-        context = partial(self._services.andon.raise_context, operation_id)
-        self.app.push_screen(AndonRaise(self.tr, context, operation_id), answered)
-
-    def action_raise_andon(self, category: str) -> None:
-        """A command sheet scanned: raised at once, unless it is the same sheet read again
-        (a scanner's double read, a second pass) within a few seconds."""
-        now = self._clock.monotonic()
-        last = self._command_andon.get(category)
-        self._command_andon[category] = now
-        if last is not None and now - last < _SAME_SHEET_SECONDS:
-            self.notify(self.tr("andon.already_raised"), severity="warning")
-            return
-        self._raise_andon(RaiseRequest(Category(category), operation_id=self._selected()))
-
-    @work(thread=True, exit_on_error=False, group="andon")
-    def _raise_andon(self, request: RaiseRequest) -> None:
-        try:
-            raised = self._services.andon.raise_exception(request, self.user)
-        except Refused as refused:
-            self.post_message(self.RefusedMessage(refused.reason.value))
-            return
-        self.post_message(self.AndonRaised(raised))
-
-    def on_home_screen_andon_raised(self, message: HomeScreen.AndonRaised) -> None:
-        raised = message.exception
-        category = self.tr(f"category.{raised.category}")
-        severity = self.tr(f"severity.{raised.severity}")
-        self.notify(self.tr("andon.raised", code=raised.code, category=category, severity=severity))
+    def andon_raised(self, exception: OpenException) -> None:
         self._andon_strip.refresh_now()
 
     def action_exceptions(self) -> None:

@@ -29,7 +29,7 @@ from kiosk.handling_values import Act, HandlingLine, HandlingResult, OrderPickin
 from kiosk.i18n import Translator
 from kiosk.identity import SignedIn
 from kiosk.work import Refused
-from screens.base import SignedInScreen
+from screens.andon_raising import ANDON_COMMANDS, RaisesAndon
 from screens.scan_arrived import ScanArrived
 from screens.widgets.handling_banner import HandlingBanner
 from screens.widgets.handling_mode import ModeLine
@@ -38,11 +38,12 @@ from screens.widgets.handling_pick_list import HandlingPickTable
 from screens.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
+    from kiosk.andon import AndonService
     from kiosk.material_handling import MaterialHandlingService
 
 _WIDE_FROM = 90  # columns; below this the tables show fewer columns
 _TALL_FROM = 24  # rows; below this the mode and the verdict take fewer lines
-_COMMAND_ACTIONS = {Command.REFRESH: "refresh", Command.LOGOUT: "logout"}
+_COMMAND_ACTIONS = {Command.REFRESH: "refresh", Command.LOGOUT: "logout", **ANDON_COMMANDS}
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,14 @@ class _Waiting:
     symbology: str | None
 
 
-class MaterialHandlerScreen(SignedInScreen):
+class MaterialHandlerScreen(RaisesAndon):
     ACCEPTS_SCANS = True
     BINDINGS = [
         Binding("f2", "mode('pick')", "key.pick", key_display="F2"),
         Binding("f3", "mode('deliver')", "key.deliver", key_display="F3"),
         Binding("f4", "mode('receive')", "key.receive", key_display="F4"),
         Binding("f5", "refresh", "key.refresh", key_display="F5"),
+        Binding("ctrl+a", "andon", "key.andon", key_display="^A"),
         Binding("f10", "logout", "key.logout", key_display="F10"),
     ]
     # The orders above the pick list: side by side, descriptions would not fit at 120.
@@ -98,9 +100,10 @@ class MaterialHandlerScreen(SignedInScreen):
         clock: Clock,
         user: SignedIn,
         handling: MaterialHandlingService,
+        andon: AndonService,
         barcodes: BarcodeSection,
     ) -> None:
-        super().__init__(tr, station, clock, user)
+        super().__init__(tr, station, clock, user, andon)
         self._handling = handling
         self._barcodes = barcodes
         self.act = Act.PICK

@@ -290,3 +290,20 @@ def test_every_category_and_severity_has_words_and_every_category_a_command_shee
     keys = [f"category.{c.value}" for c in Category] + [f"severity.{s.value}" for s in Severity]
     assert [key for key in keys if key not in CATALOG] == []
     assert {Command(f"andon_{c.value}") for c in Category} <= set(Command)
+
+
+def test_every_terminal_of_the_line_tells_of_a_level_another_station_reached_once(
+    services: Services, clock: FakeClock
+) -> None:
+    andon = services.andon
+    theirs = other_station_row(services, clock, "WC-ASM", level=1)
+    other_station_row(services, clock, "WC-TEST", level=2)  # another line's: not told here
+    assert [(e.exception_id, e.level) for e in andon.escalate_due()] == [(theirs, 1)]
+    assert andon.escalate_due() == []  # told once
+    with services.store.write() as session:  # the hub brings its next level
+        row = session.get(Andon, theirs)
+        assert row is not None
+        row.level = 2
+        session.add(row)
+    assert [(e.exception_id, e.level) for e in andon.escalate_due()] == [(theirs, 2)]
+    assert andon_events(services) == []  # its own station records the escalation, not this one

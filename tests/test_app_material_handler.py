@@ -11,8 +11,9 @@ from textual.widgets import Static
 
 from kiosk.app import KioskApp
 from kiosk.services import Services
-from kiosk.store.models import WorkOrder
+from kiosk.store.models import Andon, WorkOrder
 from kiosk.work import LotStatus, WorkOrderStatus
+from screens.andon_raise import AndonRaise
 from screens.material_handler import MaterialHandlerScreen
 from screens.widgets.handling_banner import HandlingBanner
 from screens.widgets.handling_mode import ModeLine
@@ -164,3 +165,25 @@ async def test_in_chinese_a_refused_delivery_rings_and_every_reason_is_chinese(
         assert banner(screen)[1] == "无法读取此标签：标签上没有料号"
         assert len(bells) == 2
     assert events_of(services, "material.delivered") == []
+
+
+async def test_a_material_handler_raises_a_material_exception_by_keys_and_by_sheet(
+    serial_app: KioskApp, services: Services, ports: tuple[Port, Port]
+) -> None:
+    scanner, badge = ports
+    app = serial_app
+    async with app.run_test(size=(40, 16)) as pilot:
+        await wait_for(pilot, lambda: notified(app, "Badge reader connected."))
+        badge.send(b"E1007\r\n")  # Lisa Wang, material handler, English
+        await wait_for(pilot, lambda: isinstance(app.screen, MaterialHandlerScreen))
+        await pilot.press("ctrl+a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AndonRaise))
+        await pilot.press("1")  # material
+        await wait_for(pilot, lambda: notified(app, "raised: Material (medium)"))
+        scanner.send(b"]C0#K:ANDON_SAFETY\r")
+        await wait_for(pilot, lambda: notified(app, "raised: Safety (medium)"))
+    with services.store.read() as session:
+        raised = session.exec(select(Andon)).all()
+    assert sorted(row.category for row in raised) == ["material", "safety"]
+    assert {row.work_center for row in raised} == {"WC-SMT"}  # the station's first
+    assert len(events_of(services, "exception.raised")) == 2
