@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from textual.pilot import Pilot
@@ -78,6 +79,15 @@ async def test_states_change_by_digits_a_stop_asks_its_reason_and_availability_s
         detail = str(screen.query_one("#detail", Static).render())
         assert "Running 0:00:45" in detail and "Down 0:00:15" in detail
         assert "Breakdown" in detail
+
+        # Someone sets the terminal's clock back (within the shift, which began a minute
+        # ago): nothing shown goes back with it.
+        clock.set_wall(clock.now() - timedelta(seconds=30))
+        clock.advance(20)
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: cell(screen, "SMT1-PNP", "availability") == "56%")
+        detail = str(screen.query_one("#detail", Static).render())
+        assert "Running 0:00:45" in detail and "Down 0:00:35" in detail
 
         await pilot.press("5")  # down again: refused at once, no reason asked
         await wait_for(pilot, lambda: notified(app, "already in that state"))

@@ -28,7 +28,7 @@ from tests.fakes import FakeClock
 from tests.test_app import events_of, wait_for
 from tests.test_app_devices import Port, notified, ports, serial_app
 from tests.test_app_materials import material_label
-from tests.test_maintenance import breaks_down, order_row, state_of
+from tests.test_maintenance import breaks_down, change_state, order_row, state_of
 
 __all__ = ["ports", "serial_app"]  # fixtures, used by name
 
@@ -235,3 +235,40 @@ async def test_a_refused_repair_record_comes_back_with_all_that_was_entered(
         assert again.query_one("#note", Input).value == "belt slipped"
     assert order_row(services, order_id).status == "claimed"  # nothing recorded yet
     assert events_of(services, "maintenance.done") == []
+
+
+@pytest.mark.parametrize("size", [(120, 40), (40, 16)])
+async def test_the_nozzle_plan_falls_due_after_eight_running_hours_on_the_technicians_home(
+    serial_app: KioskApp,
+    services: Services,
+    clock: FakeClock,
+    ports: tuple[Port, Port],
+    size: tuple[int, int],
+) -> None:
+    """The demo's PM-PNP-NOZZLE: clean the placement machine's nozzles every 8 run hours."""
+    _, badge = ports
+    app = serial_app
+    change_state(services, clock, "SMT1-PNP", "running")
+    clock.advance(5 * 3600)
+    change_state(services, clock, "SMT1-PNP", "idle")
+    clock.advance(4 * 3600)  # idle is not running: 5 hours so far
+    change_state(services, clock, "SMT1-PNP", "running")
+    clock.advance(3.5 * 3600)  # 8.5 running hours
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: notified(app, "Badge reader connected."))
+        badge.send(b"E1011\r\n")  # 吴军, maintenance, Chinese
+        await wait_for(pilot, lambda: isinstance(app.screen, MaintenanceHome))
+        home = app.screen
+        await wait_for(pilot, lambda: notified(app, "已生成 1 个到期的预防维护工单"))
+        table = home.query_one(MaintenanceOrderTable)
+        await wait_for(pilot, lambda: table.row_count == 1)
+        assert "吸嘴清洁" in str(home.query_one("#detail", Static).render())
+        await pilot.press("f5")  # looked at again: not opened twice
+        await pilot.pause(0.3)
+        assert table.row_count == 1
+    [opened] = [json.loads(e.payload) for e in events_of(services, "maintenance.opened")]
+    assert (opened["kind"], opened["plan"], opened["equipment"]) == (
+        "preventive",
+        "PM-PNP-NOZZLE",
+        "SMT1-PNP",
+    )
