@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from kiosk.config import ConfigError, InputDevice, PrinterDevice, StationConfig, load_config
+from kiosk.config import (
+    ConfigError,
+    InputDevice,
+    NcMachine,
+    PrinterDevice,
+    StationConfig,
+    load_config,
+)
 from kiosk.store.database import SCHEMA_HEAD
 from sync.hub_probe import Reach, hello
 
@@ -40,6 +47,7 @@ def diagnose(config_path: Path) -> list[Check]:
     checks.append(check_input_device("scanner", devices.scanner))
     checks.append(check_input_device("badge reader", devices.badge_reader))
     checks.append(check_printer(devices.printer))
+    checks.extend(check_nc_machine(machine) for machine in config.nc.machines)
     checks.append(check_hub(config))
     return checks
 
@@ -136,6 +144,33 @@ def check_input_device(name: str, device: InputDevice) -> Check:
             "Add the kiosk user to the 'dialout' group.",
         )
     return Check(name, Verdict.OK, f"serial {port} at {device.baud} baud")
+
+
+def check_nc_machine(machine: NcMachine) -> Check:
+    """Where a machine's programs go: its folder writable, or its serial port there."""
+    subject = f"programs for {machine.equipment}"
+    target = Path(machine.target)
+    if machine.kind == "folder":
+        if target.is_dir() and os.access(target, os.W_OK):
+            return Check(subject, Verdict.OK, f"written into {target}")
+        return Check(
+            subject,
+            Verdict.FAIL,
+            f"folder '{target}' is not there or not writable",
+            "Create it (or mount the machine's share), or change [[nc.machines]] target.",
+        )
+    if not target.exists():
+        return Check(
+            subject,
+            Verdict.FAIL,
+            f"serial port '{target}' not found",
+            "Plug the DNC cable in, or set [[nc.machines]] target (e.g. /dev/serial/by-id/...).",
+        )
+    if not os.access(target, os.R_OK | os.W_OK):
+        return Check(
+            subject, Verdict.FAIL, f"no permission on {target}", "Add the kiosk user to 'dialout'."
+        )
+    return Check(subject, Verdict.OK, f"serial DNC {target} at {machine.baud} baud")
 
 
 def check_printer(printer: PrinterDevice) -> Check:

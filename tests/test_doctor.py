@@ -233,3 +233,36 @@ def test_a_database_in_a_folder_with_a_hash_is_read(tmp_path: Path) -> None:
     check = check_of(tmp_path / "line#2" / "kiosk.toml", "database")
     assert not (tmp_path / "line").exists()
     assert check.verdict is Verdict.OK
+
+
+# Machine programs ----------
+
+
+def test_a_program_folder_and_a_dnc_port_that_are_there_are_ok(tmp_path: Path) -> None:
+    (tmp_path / "nc").mkdir()
+    port = tmp_path / "ttyUSB3"
+    port.touch()
+    path = config_with(
+        tmp_path,
+        '[[nc.machines]]\nequipment = "SMT1-PNP"\nkind = "folder"\ntarget = "nc"\n'
+        f'[[nc.machines]]\nequipment = "CNC-01"\nkind = "serial"\ntarget = "{port}"\n',
+    )
+    assert check_of(path, "programs for SMT1-PNP") == Check(
+        "programs for SMT1-PNP", Verdict.OK, f"written into {tmp_path / 'nc'}"
+    )
+    assert check_of(path, "programs for CNC-01") == Check(
+        "programs for CNC-01", Verdict.OK, f"serial DNC {port} at 9600 baud"
+    )
+
+
+def test_a_missing_program_folder_or_dnc_port_fails_with_a_fix(tmp_path: Path) -> None:
+    path = config_with(
+        tmp_path,
+        '[[nc.machines]]\nequipment = "SMT1-PNP"\nkind = "folder"\ntarget = "nc"\n'
+        '[[nc.machines]]\nequipment = "CNC-01"\nkind = "serial"\ntarget = "/dev/ttyNONE9"\n',
+    )
+    folder = check_of(path, "programs for SMT1-PNP")
+    assert folder.verdict is Verdict.FAIL and "not there or not writable" in folder.detail
+    port = check_of(path, "programs for CNC-01")
+    assert (port.verdict, port.detail) == (Verdict.FAIL, "serial port '/dev/ttyNONE9' not found")
+    assert "DNC cable" in port.fix
