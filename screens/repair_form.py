@@ -15,7 +15,6 @@ from decimal import Decimal, InvalidOperation
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from kiosk.barcodes.formats import BarcodeSection
@@ -23,6 +22,7 @@ from kiosk.barcodes.meaning import MaterialLabel, interpret
 from kiosk.i18n import Translator
 from kiosk.maintenance_values import PartLine, RepairReason, RepairRecord, RepairSheet
 from screens.choice_prompt import ChoicePrompt
+from screens.form_modal import FormModal
 from screens.scan_arrived import ScanArrived
 from screens.text_prompt import TextPrompt
 from screens.widgets.key_bar import KeyBar
@@ -30,10 +30,9 @@ from screens.widgets.key_bar import KeyBar
 _MAX_MINUTES = 7 * 24 * 60  # a stray extra digit must not become months of labour
 _MAX_QTY = Decimal(1_000_000)
 _NOTE_LENGTH = 500
-_SHORT_BELOW = 24  # rows; below this the fields lose their borders
 
 
-class RepairForm(ModalScreen[RepairRecord | None]):
+class RepairForm(FormModal[RepairRecord | None]):
     ACCEPTS_SCANS = True  # a spare part's material label
     BINDINGS = [
         Binding("f2", "send", "key.maintenance_send", key_display="F2"),
@@ -44,19 +43,9 @@ class RepairForm(ModalScreen[RepairRecord | None]):
         Binding("escape", "cancel", "key.cancel", key_display="Esc"),
     ]
     DEFAULT_CSS = """
-    RepairForm { align: center middle; }
-    RepairForm > Vertical {
-        width: 64; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $accent; background: $surface; padding: 0 1;
-    }
-    RepairForm Label { width: 100%; text-style: bold; }
-    RepairForm #problem { width: 100%; color: $text-error; display: none; }
-    RepairForm #problem.-shown { display: block; }
-    RepairForm #body { height: auto; max-height: 100%; }
-    RepairForm .row { height: auto; }
-    RepairForm .row Label { width: 14; padding: 1 0 0 0; text-style: none; }
-    RepairForm .row Input { width: 1fr; }
-    RepairForm.-short .row Label { padding: 0; width: 10; }
+    RepairForm > Vertical { width: 64; }
+    RepairForm .row Label { width: 14; }
+    RepairForm.-short .row Label { width: 10; }
     """
 
     def __init__(
@@ -69,8 +58,7 @@ class RepairForm(ModalScreen[RepairRecord | None]):
     ) -> None:
         """`draft` is a record sent before and refused (`refusal` says why, translated):
         the form comes back with all of it, so nothing the technician entered is lost."""
-        super().__init__()
-        self._tr = tr
+        super().__init__(tr)
         self._sheet = sheet
         self._barcodes = barcodes
         self._measured = str(round(sheet.labour_seconds / 60))
@@ -115,12 +103,6 @@ class RepairForm(ModalScreen[RepairRecord | None]):
         self.query_one("#note", Input).focus()
         if self._refusal:
             self._say(self._refusal)
-
-    def on_resize(self) -> None:
-        short = self.app.size.height < _SHORT_BELOW
-        self.set_class(short, "-short")
-        for field in self.query(Input):
-            field.compact = short  # one line each, no border
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -258,15 +240,3 @@ class RepairForm(ModalScreen[RepairRecord | None]):
         if line.lot_no:
             return self._tr("maintenance.part_line", item=line.item_code, qty=qty, lot=line.lot_no)
         return self._tr("maintenance.part_line_no_lot", item=line.item_code, qty=qty)
-
-    def _problem(self, key: str) -> None:
-        self.app.bell()
-        self._say(self._tr(key))
-
-    def _say(self, text: str) -> None:
-        problem = self.query_one("#problem", Static)
-        problem.update(text)
-        problem.add_class("-shown")
-
-    def _clear_problem(self) -> None:
-        self.query_one("#problem", Static).remove_class("-shown")

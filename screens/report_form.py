@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from kiosk.barcodes.formats import BarcodeSection
@@ -22,14 +21,14 @@ from kiosk.barcodes.meaning import SerialNumber, interpret
 from kiosk.i18n import Translator
 from kiosk.report_values import ReportRequest, ReportSheet, ScrapReason
 from screens.choice_prompt import ChoicePrompt
+from screens.form_modal import FormModal
 from screens.scan_arrived import ScanArrived
 from screens.widgets.key_bar import KeyBar
 
 _MAX_QTY = 9_999_999  # a stray extra digit must not become a report of millions
-_SHORT_BELOW = 24  # rows; below this the fields lose their borders
 
 
-class ReportForm(ModalScreen[ReportRequest | None]):
+class ReportForm(FormModal[ReportRequest | None]):
     ACCEPTS_SCANS = True  # a scrapped unit's serial number
     BINDINGS = [
         Binding("f2", "send", "key.report_send", key_display="F2"),
@@ -37,21 +36,11 @@ class ReportForm(ModalScreen[ReportRequest | None]):
         Binding("escape", "cancel", "key.cancel", key_display="Esc"),
     ]
     DEFAULT_CSS = """
-    ReportForm { align: center middle; }
-    ReportForm > Vertical {
-        width: 60; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $accent; background: $surface; padding: 0 1;
-    }
-    ReportForm Label { width: 100%; text-style: bold; }
+    ReportForm > Vertical { width: 60; }
     ReportForm #final { width: 100%; text-style: bold; }
     ReportForm #final.-final { background: $warning; color: $text; }
-    ReportForm #problem { width: 100%; color: $text-error; display: none; }
-    ReportForm #problem.-shown { display: block; }
-    ReportForm #body { height: auto; max-height: 100%; }
-    ReportForm .row { height: auto; }
-    ReportForm .row Label { width: 12; padding: 1 0 0 0; text-style: none; }
-    ReportForm .row Input { width: 1fr; }
-    ReportForm.-short .row Label { padding: 0; width: 8; }
+    ReportForm .row Label { width: 12; }
+    ReportForm.-short .row Label { width: 8; }
     """
 
     def __init__(
@@ -61,8 +50,7 @@ class ReportForm(ModalScreen[ReportRequest | None]):
         reasons: Sequence[ScrapReason],
         barcodes: BarcodeSection,
     ) -> None:
-        super().__init__()
-        self._tr = tr
+        super().__init__(tr)
         self._sheet = sheet
         self._reasons = list(reasons)
         self._barcodes = barcodes
@@ -105,12 +93,6 @@ class ReportForm(ModalScreen[ReportRequest | None]):
         self.on_resize()
         self._show_final()
         self.query_one("#good", Input).focus()
-
-    def on_resize(self) -> None:
-        short = self.app.size.height < _SHORT_BELOW
-        self.set_class(short, "-short")
-        for field in self.query(Input):
-            field.compact = short  # one line each, no border
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -171,12 +153,6 @@ class ReportForm(ModalScreen[ReportRequest | None]):
         if not text.isdigit() or int(text) > _MAX_QTY:
             return None
         return int(text)
-
-    def _problem(self, key: str) -> None:
-        self.app.bell()
-        problem = self.query_one("#problem", Static)
-        problem.update(self._tr(key))
-        problem.add_class("-shown")
 
     def _show_final(self) -> None:
         final = self.query_one("#final", Static)
