@@ -11,7 +11,7 @@ import msgspec
 from devices.printer_sim import PrinterSimulator
 from kiosk.clock import Clock
 from kiosk.config import StationConfig, load_config
-from kiosk.daily_check_values import Answer, CheckKind
+from kiosk.daily_check_values import Answer, CheckKind, CheckStatus
 from kiosk.demo_data import DEMO_BADGES, DEMO_STATION_ID, DEMO_WORK_CENTERS, seed_demo
 from kiosk.equipment_values import MachineState
 from kiosk.identity import LogoutReason, Outcome, SignedIn
@@ -169,8 +169,9 @@ def _seed(config: StationConfig, clock: Clock) -> None:
         assert signed_in.outcome is Outcome.OK and signed_in.user is not None
         who = signed_in.user
         first, second = services.tasks.open_tasks()[:2]
-        # The machines of her work were checked first; the others' checks are still to do.
-        _check_machines(services, {first.work_center, second.work_center}, who)
+        # The machines of her work were checked (in the shift of each start: one may begin
+        # between the two) and set running before she started it.
+        _ready_machines(services, first.work_center, who)
         earlier.ago = 2 * 3600
         # She read the revised assembly SOP before starting, as the terminal asks.
         for task in (first, second):
@@ -178,6 +179,7 @@ def _seed(config: StationConfig, clock: Clock) -> None:
                 services.sops.acknowledge(task.operation_id, who)
         services.tasks.start(first.operation_id, who)
         earlier.ago = 100 * 60
+        _ready_machines(services, second.work_center, who)
         services.tasks.start(second.operation_id, who)
         earlier.ago = 55 * 60
         services.tasks.pause(second.operation_id, who, PauseReason.MATERIAL_SHORTAGE)
@@ -187,19 +189,26 @@ def _seed(config: StationConfig, clock: Clock) -> None:
         services.close()
 
 
-def _check_machines(services: Services, work_centers: set[str], who: SignedIn) -> None:
-    """A daily check with every item passed (readings mid-range) for the machines of these
-    work centers, which then run."""
+def _ready_machines(services: Services, work_center: str, who: SignedIn) -> None:
+    """The machines of `work_center` this shift's check still waits for get one with every
+    item passed (readings mid-range); those not running yet are set running."""
+    statuses = services.daily_checks.statuses()
+    running = {
+        shift.equipment.code
+        for shift in services.equipment.shift_summary(who.language)
+        if shift.state is MachineState.RUNNING
+    }
     for machine in services.equipment.equipment():
-        if machine.work_center not in work_centers:
+        if machine.work_center != work_center:
             continue
-        items = services.daily_checks.items(machine.code, who.language)
-        answers = {
-            item.code: Answer(value=((item.lsl or 0.0) + (item.usl or 0.0)) / 2)
-            if item.kind is CheckKind.VALUE
-            else Answer(passed=True)
-            for item in items
-        }
-        if answers:
+        if statuses.get(machine.code) is CheckStatus.TO_DO:
+            items = services.daily_checks.items(machine.code, who.language)
+            answers = {
+                item.code: Answer(value=((item.lsl or 0.0) + (item.usl or 0.0)) / 2)
+                if item.kind is CheckKind.VALUE
+                else Answer(passed=True)
+                for item in items
+            }
             services.daily_checks.submit(machine.code, answers, who)
-        services.equipment.change(machine.code, MachineState.RUNNING, "", who)
+        if machine.code not in running:
+            services.equipment.change(machine.code, MachineState.RUNNING, "", who)

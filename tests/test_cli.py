@@ -9,13 +9,17 @@ import subprocess
 import sys
 from collections import Counter
 from contextlib import closing
+from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from kiosk import __version__
-from kiosk.config import load_config
+from kiosk.config import ShiftsSection, load_config
 from kiosk.demo import prepare_demo
 from kiosk.demo_data import DEMO_STATION_ID
 from kiosk.services import open_services
+from kiosk.shifts import shift_start
 from kiosk.store.database import SCHEMA_HEAD, open_store
 from kiosk.work import OperationStatus
 from tests.conftest import write_config
@@ -232,6 +236,23 @@ def test_prepare_demo_creates_a_config_and_a_database(tmp_path: Path) -> None:
     assert config.station.id == DEMO_STATION_ID
     assert config.database.path == data_dir / "station.db"
     assert station_meta(config.database.path, "station_id") == DEMO_STATION_ID
+
+
+@pytest.mark.parametrize("minutes_into_shift", [0, 110, 300])
+def test_the_demo_shift_is_seeded_whenever_a_shift_began(
+    tmp_path: Path, minutes_into_shift: int
+) -> None:
+    """The seeded work starts two hours and 100 minutes back: a shift may begin between
+    (110), or just now (0); each start finds its machines checked in its own shift."""
+    clock = FakeClock()
+    start = shift_start(clock.now(), ShiftsSection().starts)
+    clock.set_wall(start + timedelta(minutes=minutes_into_shift))
+    config = prepare_demo(tmp_path / "demo", clock)
+    with closing(sqlite3.connect(config.database.path)) as conn:
+        started = conn.execute(
+            "SELECT count(*) FROM event WHERE type = 'operation.started'"
+        ).fetchone()[0]
+    assert started == 2
 
 
 def test_prepare_demo_again_reuses_what_is_there(tmp_path: Path) -> None:
