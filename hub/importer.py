@@ -16,7 +16,8 @@ has at least one limit, a pass/fail item none.
 
 A maintenance plan names known equipment and exactly one interval: every_days,
 every_run_hours or every_units. It reaches the stations of its equipment's work center
-(and follows the equipment when an import moves it).
+(and follows the equipment when an import moves it). Until its first close it counts from
+counts_from (a date), by default from the day the hub first had it.
 
 A machine program (NC) is a code, a version and a file_name, with its text given as "body" or
 read from "file", a path relative to the folder of the import file (so not over HTTP) and
@@ -56,7 +57,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -312,6 +313,9 @@ class MaintenancePlanIn(_In):
     every_days: Positive | None = None
     every_run_hours: Annotated[float, Field(gt=0)] | None = None
     every_units: Positive | None = None
+    # Until its first close the plan counts from here; by default from when the hub first
+    # had it, so a machine with a long history does not find a new plan due at once.
+    counts_from: date | None = None
 
     @model_validator(mode="after")
     def _one_interval(self) -> MaintenancePlanIn:
@@ -784,7 +788,7 @@ def apply_import(
     tracker = _Progress(document.total_rows, progress)
     pins = _hash_pins(engine, document.users, tracker)
     with write(engine) as conn:
-        units = _plan(conn, document, pins)
+        units = _plan(conn, document, pins, now)
         writer = _Writer(conn, now, tracker)
         for records, rows in units:
             writer.add(records, rows)
@@ -866,7 +870,7 @@ def _pin_to_store(pin: str, old: str | None) -> str:
     return old if old is not None and pin_matches(pin, old) else pin_hash(pin)
 
 
-def _plan(conn: Connection, doc: ImportDocument, pins: _Pins) -> list[_Unit]:
+def _plan(conn: Connection, doc: ImportDocument, pins: _Pins, now: datetime) -> list[_Unit]:
     """The records to write, parents first; raises ImportProblems for unresolved references."""
     work_centers = _known(
         conn,
@@ -907,7 +911,7 @@ def _plan(conn: Connection, doc: ImportDocument, pins: _Pins) -> list[_Unit]:
         _one("sop", _sop_key(v), (), SopRecord(id=_id(f"sop:{_sop_key(v)}"), **v.model_dump()))
         for v in _values(doc.sops)
     ]
-    units += _Machines(conn, doc, problems).units()
+    units += _Machines(conn, doc, problems, now).units()
     units += _program_units(conn, doc, problems)
     units += [
         _one(
@@ -930,9 +934,12 @@ def _plan(conn: Connection, doc: ImportDocument, pins: _Pins) -> list[_Unit]:
 class _Machines:
     """Equipment, and the maintenance plans that go where their equipment is."""
 
-    def __init__(self, conn: Connection, doc: ImportDocument, problems: list[str]) -> None:
+    def __init__(
+        self, conn: Connection, doc: ImportDocument, problems: list[str], now: datetime
+    ) -> None:
         self._doc = doc
         self._problems = problems
+        self._now = now
         imported = {v.code for v in _values(doc.equipment)}
         referenced = {v.equipment for v in _values(doc.maintenance_plans)}
         self._stored = _stored(conn, "equipment", (imported | referenced))
@@ -941,6 +948,7 @@ class _Machines:
         # A plan follows its equipment to another work center: the plans of imported
         # equipment that the import leaves as they are (plans are few: read them all).
         planned = {v.code for v in _values(doc.maintenance_plans)}
+        self._stored_plans = _stored(conn, "maintenance_plan", planned)
         self._other_plans = (
             {
                 code: plan
@@ -961,7 +969,7 @@ class _Machines:
                 "maintenance_plan",
                 v.code,
                 (self._centers[v.equipment],),
-                MaintenancePlanRecord(**v.model_dump()),
+                self._plan_record(v),
             )
             for v in _values(self._doc.maintenance_plans)
             if v.equipment in self._centers
@@ -981,6 +989,17 @@ class _Machines:
             for code, plan in self._other_plans.items()
         ]
         return units
+
+    def _plan_record(self, v: MaintenancePlanIn) -> MaintenancePlanRecord:
+        """The plan with where it counts from: the import's date, else what the hub already
+        had (a re-import must not restart the count), else now."""
+        counts_from: datetime | None = self._now
+        if v.counts_from is not None:
+            counts_from = datetime.combine(v.counts_from, time(), UTC)
+        elif v.code in self._stored_plans:
+            kept = self._stored_plans[v.code].data.get("counts_from")
+            counts_from = datetime.fromisoformat(kept) if kept else self._now
+        return MaintenancePlanRecord(**(v.model_dump() | {"counts_from": counts_from}))
 
     def _equipment(self, v: EquipmentCsvIn) -> _Unit:
         items = getattr(v, "daily_check", None)

@@ -1,8 +1,9 @@
 """Which preventive maintenance plans are due, read inside a caller's session. No Textual.
 
 A plan counts from its last closed order (the moment the repair was confirmed) or, before
-its first one, from the machine's first recorded state: with nothing recorded yet there is
-nothing to count from, and the plan waits. Days and run hours are measured on the monotonic
+its first one, from the later of the machine's first recorded state and the plan's
+`counts_from` (when the hub first had it): with nothing recorded yet there is nothing to
+count from, and the plan waits. Days and run hours are measured on the monotonic
 clock within a boot (wall time across reboots), so a clock change neither hastens nor delays
 a plan. Units are the good units reported at the machine's work center since then; a work
 report carries only its wall time, so those are compared by wall time.
@@ -85,7 +86,8 @@ def _has_open_order(session: Session, plan_code: str) -> bool:
 
 
 def _origin(session: Session, plan: MaintenancePlanRecord) -> Mark | None:
-    """Where the plan counts from: its last confirmation, else the machine's first state."""
+    """Where the plan counts from: its last confirmation, else the machine's first state or
+    the plan's start, whichever is later."""
     orders = select(MaintenanceOrder.id).where(MaintenanceOrder.plan_code == plan.code)
     confirmed = session.exec(
         select(Event)
@@ -101,7 +103,13 @@ def _origin(session: Session, plan: MaintenancePlanRecord) -> Mark | None:
         .order_by(text("equipment_state.rowid"))
         .limit(1)
     ).first()
-    return state_mark(first) if first is not None else None
+    if first is None:
+        return None
+    start = state_mark(first)
+    if plan.counts_from is not None and plan.counts_from > start.occurred_at:
+        # Wall time only: no boot's monotonic clock saw the plan arrive.
+        return Mark("counts_from", plan.counts_from, 0, "")
+    return start
 
 
 def _is_due(

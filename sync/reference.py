@@ -7,7 +7,7 @@ parents are present before it.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -113,7 +113,8 @@ class EquipmentRecord(_Record):
 class MaintenancePlanRecord(_Record):
     """Preventive maintenance: due every `every_days`, `every_run_hours` (time in the
     running state) or `every_units` (good units reported at its work center), whichever
-    one is set, counted from the plan's last close."""
+    one is set, counted from the plan's last close; before its first close, from
+    `counts_from` (the plan's start, or when the hub first had it)."""
 
     code: str
     equipment: str
@@ -122,6 +123,7 @@ class MaintenancePlanRecord(_Record):
     every_days: int | None = None
     every_run_hours: float | None = None
     every_units: int | None = None
+    counts_from: datetime | None = None  # None from a hub that predates it
 
 
 class NcProgramRecord(_Record):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,8 @@ def test_daily_checks_plans_and_programs_import_with_their_scopes(tmp_path: Path
     assert records[("maintenance_plan", "PM-RF-2")][:2] == (
         "|WC-SMT|",
         {"code": "PM-RF-2", "equipment": "EQ-RF-1", "title_zh": "换链", "title_en": "Chain",
-         "every_days": None, "every_run_hours": 500.0, "every_units": None},
+         "every_days": None, "every_run_hours": 500.0, "every_units": None,
+         "counts_from": "2026-11-25T08:00:00Z"},
     )  # fmt: skip
     program = records[("nc_program", "NC-100:2")]
     assert program.scope == ""
@@ -84,6 +86,24 @@ def test_daily_checks_plans_and_programs_import_with_their_scopes(tmp_path: Path
     # The same versions again change nothing.
     again = apply_import(engine, parse_import_file(_write_import(tmp_path, machines())), NOW)
     assert "nc_program" not in again.by_entity
+    engine.dispose()
+
+
+def test_a_plan_counts_from_its_first_import_or_the_date_it_names(tmp_path: Path) -> None:
+    engine = open_hub_db(str(tmp_path / "hub.db"))
+    apply_import(engine, parse_import_file(_write_import(tmp_path, machines())), NOW)
+    document = machines()
+    document["maintenance_plans"][1]["counts_from"] = "2026-01-05"
+    later = NOW + timedelta(days=40)
+    apply_import(engine, parse_import_file(_write_import(tmp_path, document)), later)
+
+    records = stored(engine)
+    counts_from = {
+        code: (records[("maintenance_plan", code)].data or {})["counts_from"]
+        for code in ("PM-RF-1", "PM-RF-2")
+    }
+    # Imported again, PM-RF-1 keeps counting from its first import, not from this one.
+    assert counts_from == {"PM-RF-1": "2026-11-25T08:00:00Z", "PM-RF-2": "2026-01-05T00:00:00Z"}
     engine.dispose()
 
 

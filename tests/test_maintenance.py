@@ -27,7 +27,7 @@ from tests.test_serials import started
 HOUR = 3600.0
 
 
-def keep_plan(services: Services, code: str, equipment: str, **every: float) -> None:
+def keep_plan(services: Services, code: str, equipment: str, **every: float | str) -> None:
     """A maintenance plan as the hub sends it, beside the demo plant's."""
     plan = {"code": code, "equipment": equipment, "title_zh": "保养", "title_en": "Service"}
     with services.store.write() as session:
@@ -318,6 +318,23 @@ def test_a_plan_by_days_falls_due_on_the_monotonic_clock(
     clock.advance(24 * HOUR + 60)
     [opened] = services.maintenance.open_due(people["technician"])
     assert (opened.equipment, opened.title) == ("ASM1-SCREW", "扭矩校准")
+
+
+def test_a_new_plan_counts_from_when_the_hub_had_it_not_from_the_machines_history(
+    services: Services, clock: FakeClock, people: dict[str, SignedIn]
+) -> None:
+    technician = people["technician"]
+    change_state(services, clock, "SMT1-REFLOW", "idle")
+    clock.advance(30 * 24 * HOUR)  # a month of history before the plan arrives
+    keep_plan(
+        services, "PM-REFLOW-FANS", "SMT1-REFLOW", every_days=7, counts_from=clock.wall.isoformat()
+    )
+    assert services.maintenance.open_due(technician) == []
+    clock.advance(7 * 24 * HOUR - 60)
+    assert services.maintenance.open_due(technician) == []
+    clock.advance(120)
+    [opened] = services.maintenance.open_due(technician)
+    assert opened.equipment == "SMT1-REFLOW"
 
 
 def test_a_plan_by_units_counts_good_units_reported_at_its_work_center(
