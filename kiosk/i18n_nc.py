@@ -67,6 +67,12 @@ TEXTS: dict[str, dict[Language, str]] = {
         EN: "{code} version {version} went to {equipment} ({target}).",
     },
     "nc.refused": {ZH: "拒绝", EN: "REFUSED"},
+    "nc.interrupted": {ZH: "上次发送中断", EN: "LAST SEND CUT SHORT"},
+    "nc.interrupted_detail": {
+        ZH: "终端在发送到 {equipment} 时停止：设备上的程序可能不完整。请重新发送 (F2)。",
+        EN: "The terminal stopped while sending to {equipment}: the machine may hold part of "
+        "the program. Send it again (F2).",
+    },
     "nc.failed": {ZH: "失败", EN: "FAILED"},
     "nc.problem.folder_missing": {
         ZH: "程序文件夹不存在（共享盘未连接？）：{target}",

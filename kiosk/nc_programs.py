@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,7 @@ from sync.reference import NcProgramRecord
 
 TRANSFERRED = "nc.transferred"
 PROGRAM_ENTITY = "nc_program"
+_SENDING = "sending"  # a transfer row's outcome while its send is under way
 # How long a machine may hold a DNC send paused (XOFF) beyond the bytes' time on the wire.
 DNC_PATIENCE_SECONDS = 30.0
 
@@ -107,6 +109,7 @@ class NcProgramService:
                 held=held.view() if held is not None else None,
                 machines=self._targets(session, operation.work_center),
                 blocked_by=_program_refusal(operation, held),
+                interrupted=_interrupted(session, operation_id),
             )
 
     def send(self, operation_id: str, equipment: str, who: SignedIn) -> NcTransferResult:
@@ -120,14 +123,31 @@ class NcProgramService:
             self._record(attempt, checked.value, who)
             raise Refused(checked)
         record, machine = checked
+        row_id = self._begin(attempt, who)
         try:
             self._deliver(machine, record)
         except TransferFailed as failed:
             attempt.detail = str(failed)
-            self._record(attempt, TransferOutcome.FAILED.value, who)
+            self._record(attempt, TransferOutcome.FAILED.value, who, row_id)
             return self._result(attempt, TransferOutcome.FAILED, failed.problem.value)
-        self._record(attempt, TransferOutcome.SENT.value, who)
+        self._record(attempt, TransferOutcome.SENT.value, who, row_id)
         return self._result(attempt, TransferOutcome.SENT, "")
+
+    def settle_interrupted(self) -> int:
+        """Record as interrupted every send whose process stopped before its outcome was
+        written (a crash, a power cut): the machine may hold it, part of it, or the old
+        program. Sends of live processes are left alone. Returns how many were settled."""
+        with self._store.write() as session:
+            rows = session.exec(select(NcTransfer).where(NcTransfer.outcome == _SENDING)).all()
+            stopped = [row for row in rows if not self._alive(row.sender or "")]
+            for row in stopped:
+                row.outcome = TransferOutcome.INTERRUPTED.value
+                row.sender = None
+                session.add(row)
+                self._store.outbox.append(
+                    session, TRANSFERRED, _payload(row), row.user_id, subject_id=row.operation_id
+                )
+        return len(stopped)
 
     # Checks: each fills in the attempt as far as it knows.
 
@@ -196,39 +216,61 @@ class NcProgramService:
             data = frame(body)
             send_program(machine.target, data, baud=machine.baud, timeout=self._dnc_patience)
 
-    def _record(self, attempt: _Attempt, outcome: str, who: SignedIn) -> None:
+    def _begin(self, attempt: _Attempt, who: SignedIn) -> str:
+        """Write the send down before it starts: a crash during it leaves this row behind
+        for settle_interrupted."""
+        row = self._row(attempt, _SENDING, who)
+        row.sender = self._sender()
         with self._store.write() as session:
-            session.add(
-                NcTransfer(
-                    id=new_id(),
-                    operation_id=attempt.operation_id,
-                    equipment=attempt.equipment,
-                    program=attempt.code,
-                    version=attempt.version,
-                    checksum=attempt.checksum,
-                    target=attempt.target,
-                    outcome=outcome,
-                    detail=attempt.detail,
-                    sent_at=self._clock.now(),
-                    user_id=who.user_id,
-                )
-            )
+            session.add(row)
+        return row.id
+
+    def _record(
+        self, attempt: _Attempt, outcome: str, who: SignedIn, row_id: str | None = None
+    ) -> None:
+        """The outcome and its event, in one transaction (over the begun row, if any)."""
+        with self._store.write() as session:
+            row = session.get(NcTransfer, row_id) if row_id is not None else None
+            fresh = self._row(attempt, outcome, who)
+            if row is not None:
+                row.outcome, row.detail, row.sender = outcome, attempt.detail, None
+                row.sent_at = fresh.sent_at
+                fresh = row
+            session.add(fresh)
             self._store.outbox.append(
-                session,
-                TRANSFERRED,
-                {
-                    "equipment": attempt.equipment,
-                    "program": attempt.code,
-                    "version": attempt.version,
-                    "checksum": attempt.checksum,
-                    "target": attempt.target,
-                    "outcome": outcome,
-                    "operation_id": attempt.operation_id,
-                    "detail": attempt.detail,
-                },
-                who.user_id,
-                subject_id=attempt.operation_id,
+                session, TRANSFERRED, _payload(fresh), who.user_id, subject_id=attempt.operation_id
             )
+
+    def _row(self, attempt: _Attempt, outcome: str, who: SignedIn) -> NcTransfer:
+        return NcTransfer(
+            id=new_id(),
+            operation_id=attempt.operation_id,
+            equipment=attempt.equipment,
+            program=attempt.code,
+            version=attempt.version,
+            checksum=attempt.checksum,
+            target=attempt.target,
+            outcome=outcome,
+            detail=attempt.detail,
+            sent_at=self._clock.now(),
+            user_id=who.user_id,
+        )
+
+    def _sender(self) -> str:
+        return f"{self._clock.boot_id()}:{os.getpid()}"
+
+    def _alive(self, sender: str) -> bool:
+        """Whether the process that began a send may still be at it."""
+        boot, _, pid = sender.rpartition(":")
+        if boot != self._clock.boot_id() or not pid.isdigit():
+            return False  # begun before this boot: nothing of it runs now
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True  # another user's process: it exists
+        return True
 
     @staticmethod
     def _result(attempt: _Attempt, outcome: TransferOutcome, problem: str) -> NcTransferResult:
@@ -241,6 +283,30 @@ class NcProgramService:
             problem=problem,
             detail=attempt.detail,
         )
+
+
+def _interrupted(session: Session, operation_id: str) -> tuple[str, ...]:
+    """The machines whose last send for the operation was cut short."""
+    rows = session.exec(
+        select(NcTransfer)
+        .where(NcTransfer.operation_id == operation_id)
+        .order_by(col(NcTransfer.sent_at))
+    ).all()
+    last = {row.equipment: row.outcome for row in rows}
+    return tuple(sorted(e for e, outcome in last.items() if outcome == TransferOutcome.INTERRUPTED))
+
+
+def _payload(row: NcTransfer) -> dict[str, object]:
+    return {
+        "equipment": row.equipment,
+        "program": row.program,
+        "version": row.version,
+        "checksum": row.checksum,
+        "target": row.target,
+        "outcome": row.outcome,
+        "operation_id": row.operation_id,
+        "detail": row.detail,
+    }
 
 
 def _newest(session: Session, code: str) -> _Held | None:

@@ -12,6 +12,8 @@ from kiosk.work import Refusal
 class TransferOutcome(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # the device layer could not deliver it: `problem` says what failed
+    # The station stopped during the send: what the machine holds is unknown.
+    INTERRUPTED = "interrupted"
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class NcProgramView:
     held: HeldProgram | None  # None: the hub has not delivered it here
     machines: tuple[NcTarget, ...]
     blocked_by: Refusal | None  # what a send would be refused for, whichever machine
+    interrupted: tuple[str, ...] = ()  # machines whose last send for it was cut short
 
 
 @dataclass(frozen=True)

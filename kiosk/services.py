@@ -56,6 +56,8 @@ def open_services(config: StationConfig, clock: Clock) -> Services:
     sops = SopService(store, clock)
     printing = PrintQueue(store, clock)
     centers = config.station.work_centers
+    nc = NcProgramService(store, clock, centers, config.nc.machines)
+    nc.settle_interrupted()  # sends a crash or power cut cut short, before anyone sends more
     return Services(
         store=store,
         auth=AuthService(store, clock, config.security),
@@ -67,7 +69,7 @@ def open_services(config: StationConfig, clock: Clock) -> Services:
         serials=SerialService(store, clock, centers),
         reports=ReportService(store, clock, centers, printing, config.labels),
         trace=TraceService(store),
-        nc=NcProgramService(store, clock, centers, config.nc.machines),
+        nc=nc,
         equipment=EquipmentService(store, clock, centers, config.shifts.starts),
         daily_checks=DailyCheckService(
             store, clock, config.station.id, centers, config.shifts.starts

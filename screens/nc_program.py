@@ -128,6 +128,11 @@ class NcProgramScreen(SignedInScreen):
         if view.blocked_by is not None:
             reason = self.tr(f"refusal.{view.blocked_by.value}")
             self._why(self.tr("nc.will_refuse", reason=reason))
+        if view.interrupted:
+            self.app.bell()
+            equipment = ", ".join(view.interrupted)
+            why = self.tr("nc.interrupted_detail", equipment=equipment)
+            self._outcome("nc.interrupted", "warning", why)
 
     def on_nc_program_screen_answered(self, message: Answered) -> None:
         result = message.result

@@ -15,7 +15,9 @@ from devices.dnc_sim import DncMachine
 from kiosk.app import KioskApp
 from kiosk.config import Language, StationConfig, load_config
 from kiosk.i18n import Translator
+from kiosk.ids import new_id
 from kiosk.services import Services
+from kiosk.store.models import NcTransfer
 from kiosk.work import Task
 from screens.home import HomeScreen
 from screens.nc_program import NcProgramScreen
@@ -197,3 +199,36 @@ async def test_an_unplugged_machine_port_is_a_failure_the_operator_is_told_about
     [event] = transferred(services)
     assert (event.outcome, event.target) == ("failed", port)
     assert event.detail.startswith("port_missing: ")
+
+
+async def test_a_send_the_terminal_never_finished_is_shown_until_the_program_is_sent_again(
+    app: KioskApp, services: Services, clock: FakeClock, machine: DncMachine
+) -> None:
+    placement = task_of(services, "0046", 10)
+    needs(services, placement, PLACEMENT, 3)
+    hold_program(services, PLACEMENT, 3, BODY)
+    with services.store.write() as session:  # what a power cut in the middle leaves
+        session.add(
+            NcTransfer(id=new_id(), operation_id=placement.operation_id, equipment="SMT1-PNP",
+                       program=PLACEMENT, version=3, checksum=checksum(BODY), target="",
+                       outcome="sending", sent_at=clock.now(), sender="the last boot:4242")
+        )  # fmt: skip
+    assert services.nc.settle_interrupted() == 1  # as the next start does
+    bells: list[None] = []
+    app.bell = lambda: bells.append(None)  # type: ignore[method-assign]
+    async with app.run_test(size=(40, 16)) as pilot:
+        home = await sign_in(pilot, app, "E1001")
+        screen = await open_program(pilot, app, home, placement)
+        tr = Translator(Language.ZH_CN)
+        await wait_for(pilot, lambda: outcome(screen)[0] == tr("nc.interrupted"))
+        assert outcome(screen)[1] == tr("nc.interrupted_detail", equipment="SMT1-PNP")
+        assert len(bells) == 1
+        assert all_shown(screen)
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: outcome(screen)[0] == tr("nc.sent"))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is home)
+        screen = await open_program(pilot, app, home, placement)
+        await wait_for(pilot, lambda: screen.view is not None)
+        assert outcome(screen)[0] != tr("nc.interrupted")
+    assert [e.outcome for e in transferred(services)] == ["interrupted", "sent"]

@@ -20,12 +20,12 @@ from devices.dnc import frame, send_program
 from devices.dnc_sim import DncMachine
 from devices.nc_failure import Problem, TransferFailed
 from devices.nc_folder import write_program
-from kiosk.config import NcMachine
+from kiosk.config import NcMachine, StationConfig
 from kiosk.demo_data import DEMO_WORK_CENTERS
 from kiosk.identity import SignedIn
 from kiosk.nc_programs import NcProgramService, program_key
 from kiosk.nc_values import TransferOutcome
-from kiosk.services import Services
+from kiosk.services import Services, open_services
 from kiosk.store.models import NcTransfer, Operation, ReferenceRecord
 from kiosk.work import Refusal, Refused, Task
 from sync.events import NcTransferred, read_payload
@@ -491,3 +491,79 @@ def test_kiosk_sim_dnc_is_a_machine_that_shows_what_it_receives(tmp_path: Path) 
         if sim.poll() is None:
             sim.kill()
         sim.stdout.close()
+
+
+# --- a send cut short ------------------------------------------------------------------
+
+
+def _send_cut_short(
+    services: Services, clock: FakeClock, task: Task, kevin: SignedIn, folder: Path
+) -> NcTransfer:
+    """A send whose process stops in the middle: the row written before it is all there is."""
+    hold_program(services, CODE, 3, BODY)
+    service = nc_service(services, clock, folder_machine(folder))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("kiosk.nc_programs.write_program", _power_cut)
+        with pytest.raises(KeyboardInterrupt):
+            service.send(task.operation_id, "SMT1-PNP", kevin)
+    [row] = transfers(services)
+    assert row.outcome == "sending"
+    assert transferred(services) == []  # no outcome known yet, so no event
+    return row
+
+
+def _power_cut(*_: object) -> None:
+    raise KeyboardInterrupt  # stands for the process dying: nothing after it runs
+
+
+def test_a_send_cut_short_is_recorded_as_interrupted_once_its_process_is_gone(
+    services: Services, clock: FakeClock, task: Task, kevin: SignedIn, folder: Path
+) -> None:
+    row = _send_cut_short(services, clock, task, kevin, folder)
+    service = nc_service(services, clock, folder_machine(folder))
+    assert service.settle_interrupted() == 0  # its process (this one) may still be at it
+
+    clock.boot = "the next boot"
+    assert nc_service(services, clock, folder_machine(folder)).settle_interrupted() == 1
+
+    [settled] = transfers(services)
+    assert (settled.id, settled.outcome, settled.sender) == (row.id, "interrupted", None)
+    [event] = transferred(services)
+    assert (event.outcome, event.program, event.version) == ("interrupted", CODE, 3)
+    assert service.program(task.operation_id).interrupted == ("SMT1-PNP",)
+    assert service.settle_interrupted() == 0  # settled once
+    service.send(task.operation_id, "SMT1-PNP", kevin)
+    assert service.program(task.operation_id).interrupted == ()  # sent again since
+
+
+def test_the_station_settles_cut_short_sends_when_it_opens(
+    services: Services,
+    clock: FakeClock,
+    task: Task,
+    kevin: SignedIn,
+    folder: Path,
+    config: StationConfig,
+) -> None:
+    _send_cut_short(services, clock, task, kevin, folder)
+    clock.boot = "after the power cut"
+    reopened = open_services(config, clock)
+    try:
+        assert [t.outcome for t in transfers(reopened)] == ["interrupted"]
+    finally:
+        reopened.close()
+
+
+def test_a_send_begun_by_a_process_that_has_exited_is_interrupted(
+    services: Services, clock: FakeClock, task: Task, kevin: SignedIn, folder: Path
+) -> None:
+    row = _send_cut_short(services, clock, task, kevin, folder)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], check=True,
+                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    with services.store.write() as session:
+        begun = session.get(NcTransfer, row.id)
+        assert begun is not None
+        begun.sender = f"{clock.boot_id()}:{gone}"
+        session.add(begun)
+
+    assert nc_service(services, clock, folder_machine(folder)).settle_interrupted() == 1
+    assert [t.outcome for t in transfers(services)] == ["interrupted"]

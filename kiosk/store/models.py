@@ -295,10 +295,13 @@ class NcTransfer(SQLModel, table=True):
     version: int
     checksum: str
     target: str  # the folder or the serial port
-    outcome: str  # "sent" or why it was refused or failed
+    outcome: str  # "sending", "sent", "interrupted", or why it was refused or failed
     detail: str = ""
     sent_at: datetime = Field(sa_type=UTCDateTime)
     user_id: str | None = None
+    # While outcome is "sending": "boot id:pid" of the process sending, so another one can
+    # tell a send in progress from one its process never finished.
+    sender: str | None = None
 
 
 class SopDocument(SQLModel, table=True):
