@@ -20,13 +20,20 @@ from hub.line_exceptions import ExceptionPayload
 from hub.tables import claim, lot_consumed
 from sync.events import (
     EVENT_PAYLOADS,
+    EquipmentChecked,
+    EquipmentCheckReleased,
+    EquipmentStateChanged,
     EventPayload,
     ExceptionRaised,
     MaintenanceClaimed,
+    MaintenanceConfirmed,
+    MaintenanceDone,
+    MaintenanceOpened,
     MaterialConsumed,
     MaterialOverridden,
     MaterialPicked,
     MaterialVerified,
+    NcTransferred,
     PayloadProblem,
     SerialBound,
     payload_object,
@@ -62,13 +69,29 @@ ACCEPTED = Verdict(EventStatus.ACCEPTED)
 # Payloads that name a lot, whose hold and quantity the hub checks.
 _LOT_PAYLOADS = (MaterialConsumed, MaterialVerified, MaterialOverridden, MaterialPicked)
 LotPayload = MaterialConsumed | MaterialVerified | MaterialOverridden | MaterialPicked
-# Payload types a rule looks at: about an operation, a lot, or a claim. Others (sign-ins,
-# labels) are accepted once they read.
-_RULED = {
-    model
-    for model in EVENT_PAYLOADS.values()
-    if "operation_id" in model.__struct_fields__ or issubclass(model, _LOT_PAYLOADS)
-} | {MaintenanceClaimed, *line_exceptions.PAYLOADS}
+# Payloads about a machine, which one station keeps (see _kept_elsewhere).
+_EQUIPMENT_PAYLOADS = (
+    EquipmentStateChanged,
+    EquipmentChecked,
+    EquipmentCheckReleased,
+    MaintenanceOpened,
+)
+# Steps of a maintenance order, which follow its opening.
+_MAINTENANCE_STEPS = (MaintenanceClaimed, MaintenanceDone, MaintenanceConfirmed)
+# Transfer outcomes after which the machine may hold the program; a refusal or a failure
+# gave it nothing.
+_NC_LOADED = {"sent", "interrupted"}
+# Payload types a rule looks at: about an operation, a lot, a machine, a maintenance order,
+# a machine program or a claim. Others (sign-ins, labels) are accepted once they read.
+_RULED = (
+    {
+        model
+        for model in EVENT_PAYLOADS.values()
+        if "operation_id" in model.__struct_fields__ or issubclass(model, _LOT_PAYLOADS)
+    }
+    | {*_EQUIPMENT_PAYLOADS, *_MAINTENANCE_STEPS, NcTransferred}
+    | set(line_exceptions.PAYLOADS)
+)
 
 
 def reject(reason: RejectReason, detail: str) -> Verdict:
@@ -90,6 +113,12 @@ _BINDINGS = (
     "SELECT e.payload FROM event_ref r JOIN hub_event e ON e.id = r.event_id"
     " WHERE r.kind = 'sn' AND r.value = ? AND e.type = 'serial.bound'"
     " AND e.status IN ('accepted', 'flagged')"
+)
+# Whether the hub applied an opening of a maintenance order (by event_ref).
+_OPENED = (
+    "SELECT 1 FROM event_ref r JOIN hub_event e ON e.id = r.event_id"
+    " WHERE r.kind = 'maintenance_order' AND r.value = ? AND e.type = 'maintenance.opened'"
+    " AND e.status IN ('accepted', 'flagged') LIMIT 1"
 )
 
 
@@ -165,10 +194,28 @@ def _judge(
     refused = isinstance(payload, MaterialVerified) and payload.verdict != "ok"
     if isinstance(payload, _LOT_PAYLOADS) and not refused:
         flags.extend(_lot_flags(conn, payload))
+    if isinstance(payload, _EQUIPMENT_PAYLOADS):
+        not_served = _equipment_not_served(conn, scope, payload.equipment)
+        if not_served is not None:
+            return not_served
+        flags.extend(_kept_elsewhere(conn, scope, event, payload.equipment))
+        if isinstance(payload, MaintenanceOpened):
+            batch.opened.add(payload.maintenance_order)
     if isinstance(payload, MaintenanceClaimed):
         taken = _claim(conn, scope, event, f"maintenance_order:{payload.maintenance_order}")
         if taken is not None:
             return taken
+    if isinstance(payload, _MAINTENANCE_STEPS) and not _opened(
+        conn, batch, payload.maintenance_order
+    ):
+        flags.append(
+            (
+                FlagCode.MAINTENANCE_NOT_OPENED,
+                f"the hub never saw maintenance order {payload.maintenance_order} opened",
+            )
+        )
+    if isinstance(payload, NcTransferred) and payload.outcome in _NC_LOADED:
+        flags.extend(_program_flags(conn, payload))
     if isinstance(payload, line_exceptions.PAYLOADS):
         # Last: only an event applied may change what the lines show.
         elsewhere = _exception_elsewhere(conn, scope, payload)
@@ -222,6 +269,8 @@ class Batch:
     bound: set[tuple[str, str]] = field(default_factory=set)
     # By operation id: the serial-binding operation before it in its work order, if any.
     previous: dict[str, Payload | None] = field(default_factory=dict)
+    # The maintenance orders whose opening was applied.
+    opened: set[str] = field(default_factory=set)
 
 
 def _routing_flags(
@@ -291,3 +340,69 @@ def _claim(
         )
         return None
     return reject(RejectReason.TAKEN, f"already taken by station {holder.station_id}")
+
+
+def _equipment_not_served(conn: Connection, scope: StationScope, code: str) -> Verdict | None:
+    """A refusal when the hub has the machine at a work center this station does not serve;
+    a machine it does not have passes (its reference data may be behind)."""
+    machine = _record(conn, "equipment", key=code)
+    if machine is None or machine["work_center"] in scope.work_centers:
+        return None
+    return reject(
+        RejectReason.WORK_CENTER_NOT_SERVED,
+        f"machine {code} is at {machine['work_center']}, which station {scope.station_id} "
+        "does not serve",
+    )
+
+
+def _kept_elsewhere(
+    conn: Connection, scope: StationScope, event: OutboxEvent, code: str
+) -> list[tuple[FlagCode, str]]:
+    """The first station whose event about a machine the hub applies keeps it. A machine's
+    states, checks and maintenance live on the station where they are entered, so two
+    stations recording one machine each show their own: a team lead must see that."""
+    subject = f"equipment:{code}"
+    keeper = conn.execute(select(claim.c.station_id).where(claim.c.subject == subject)).scalar()
+    if keeper is None:
+        conn.execute(
+            insert(claim).values(subject=subject, event_id=event.id, station_id=scope.station_id)
+        )
+        return []
+    if keeper == scope.station_id:
+        return []
+    return [
+        (
+            FlagCode.EQUIPMENT_KEPT_ELSEWHERE,
+            f"machine {code} is kept by station {keeper}; what {scope.station_id} records of "
+            "it is not seen there",
+        )
+    ]
+
+
+def _opened(conn: Connection, batch: Batch, maintenance_order: str) -> bool:
+    """Whether the hub applied an opening of the order, or the batch holds one (a station
+    pushes in order, so its own opening comes first)."""
+    return maintenance_order in batch.opened or bool(fetch(conn, _OPENED, (maintenance_order,)))
+
+
+def _program_flags(conn: Connection, payload: NcTransferred) -> list[tuple[FlagCode, str]]:
+    """A program on a machine that the hub never gave out: an unknown version, or other
+    content than the hub's under a known one."""
+    name = f"machine program {payload.program} version {payload.version}"
+    program = _record(conn, "nc_program", key=f"{payload.program}:{payload.version}")
+    if program is None:
+        return [
+            (
+                FlagCode.NC_PROGRAM_UNKNOWN,
+                f"{name} ({payload.outcome} to {payload.equipment}) is not on the hub",
+            )
+        ]
+    if payload.checksum != program["checksum"]:
+        return [
+            (
+                FlagCode.NC_CHECKSUM_DIFFERS,
+                f"{name} ({payload.outcome} to {payload.equipment}) has checksum "
+                f"{payload.checksum}; the hub's is {program['checksum']}",
+            )
+        ]
+    return []

@@ -749,6 +749,22 @@ _GENERAL: dict[str, dict[Language, str]] = {
         ZH: "该序列号未在上道工序绑定",
         EN: "The unit was not bound at the previous operation",
     },
+    "sync.reason.equipment_kept_elsewhere": {
+        ZH: "该设备由其他工位管理，本工位的记录在那里看不到",
+        EN: "Another station keeps this machine: what this one records of it is not seen there",
+    },
+    "sync.reason.maintenance_not_opened": {
+        ZH: "中心系统中没有该维护工单的创建记录",
+        EN: "The hub never saw this maintenance order opened",
+    },
+    "sync.reason.nc_program_unknown": {
+        ZH: "中心系统中没有该版本的加工程序",
+        EN: "The hub has no such version of the machine program",
+    },
+    "sync.reason.nc_checksum_differs": {
+        ZH: "加工程序的校验值与中心系统的不一致",
+        EN: "The machine program's checksum differs from the hub's",
+    },
     "sync.event.auth.login": {ZH: "登录", EN: "sign-in"},
     "sync.event.auth.login_failed": {ZH: "登录失败", EN: "failed sign-in"},
     "sync.event.auth.logout": {ZH: "退出登录", EN: "sign-out"},

@@ -67,6 +67,15 @@ class FlagCode(StrEnum):
     # A serial number bound at an operation that needs the previous serial-binding
     # operation of its work order, where the hub has no binding of it.
     PREVIOUS_OP_MISSING = "previous_op_missing"
+    # A machine's state, check or maintenance recorded at a station other than the one that
+    # keeps it (the first the hub heard about it from): each station shows only its own.
+    EQUIPMENT_KEPT_ELSEWHERE = "equipment_kept_elsewhere"
+    # A maintenance order taken on, done or confirmed that the hub never saw opened.
+    MAINTENANCE_NOT_OPENED = "maintenance_not_opened"
+    # A machine program sent (or cut short while sending) in a version the hub has no
+    # record of, or with a checksum other than the hub's.
+    NC_PROGRAM_UNKNOWN = "nc_program_unknown"
+    NC_CHECKSUM_DIFFERS = "nc_checksum_differs"
 
 
 class ErrorCode(StrEnum):

@@ -62,7 +62,11 @@ def test_facts_are_recorded_and_flagged_claims_go_to_the_first(
             sync.close()
         op0, op1 = "op-WO-WC-A-0-1", "op-WO-WC-A-1-1"
         # Offline, each station consumes 60 of the lot's 100; ST-1 reports on WO-0 and
-        # both claim the same maintenance order.
+        # both claim the same maintenance order, which ST-1 opened.
+        write_events(
+            stores["ST-1"], 1, "maintenance.opened", maintenance_order="MWO-7", number="M-7",
+            kind="breakdown", equipment="EQ-1",
+        )  # fmt: skip
         for store in stores.values():
             write_events(
                 store, 1, "material.consumed", operation_id=op1, lot_no="L1",
