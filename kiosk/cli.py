@@ -57,6 +57,26 @@ def _parser() -> argparse.ArgumentParser:
         default=Path(os.environ.get("KIOSK_CONFIG", "kiosk.toml")),
         help="read supplier formats and patterns from this file when it exists",
     )
+    qc = commands.add_parser("qc", help="quality control: acceptance sampling by ISO 2859-1")
+    qc_commands = qc.add_subparsers(dest="qc_command", required=True)
+    qc_plan = qc_commands.add_parser(
+        "plan",
+        help="the single sampling plan for a lot",
+        description="Sample size and accept/reject numbers by ISO 2859-1:1999 "
+        "(ANSI/ASQ Z1.4). Exit status 2 on input it has no plan for.",
+    )
+    # Checked by kiosk.qc_sampling rather than argparse, for a one-line message.
+    qc_plan.add_argument("--lot-size", required=True, help="items in the lot")
+    qc_plan.add_argument("--aql", required=True, help="acceptance quality limit, e.g. 1.0")
+    qc_plan.add_argument(
+        "--level", default="II", help="inspection level: S-1 to S-4, I, II, III (default II)"
+    )
+    qc_plan.add_argument(
+        "--severity",
+        default="normal",
+        help="normal, tightened or reduced inspection (default normal)",
+    )
+    qc_plan.add_argument("--json", action="store_true", help="print one JSON object")
     sim = commands.add_parser(
         "sim",
         help="simulate a serial scanner or badge reader on a pseudo-terminal",
@@ -103,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _doctor(args.config)
         if args.command == "barcode":
             return _explain(args.data, args.json, args.config)
+        if args.command == "qc":
+            return _qc_plan(args.lot_size, args.aql, args.level, args.severity, args.json)
         if args.command == "sim":
             if args.device == "printer":
                 return _simulate_printer(args.port, args.folder)
@@ -219,6 +241,36 @@ def _explain(data: str, as_json: bool, config_path: Path) -> int:
     else:
         print(explain_text(meaning))
     return exit_status(meaning)
+
+
+def _qc_plan(lot_size: str, aql: str, level: str, severity: str, as_json: bool) -> int:
+    from kiosk.qc_sampling import SamplingError, plan_for
+
+    try:
+        lot = int(lot_size)
+    except ValueError:
+        print(f"kiosk qc: lot size must be a whole number, not {lot_size!r}", file=sys.stderr)
+        return 2
+    try:
+        plan = plan_for(lot, aql, level, severity)
+    except SamplingError as exc:
+        print(f"kiosk qc: {exc}", file=sys.stderr)
+        return 2
+    if as_json:
+        fields = {
+            "code_letter": plan.code_letter,
+            "sample_size": plan.sample_size,
+            "accept": plan.accept,
+            "reject": plan.reject,
+        }
+        print(json.dumps(fields))
+        return 0
+    whole = " (the whole lot)" if plan.sample_size == lot else ""
+    print(f"code letter {plan.code_letter}")
+    print(f"sample size {plan.sample_size}{whole}")
+    print(f"accept if ≤ {plan.accept} nonconforming")
+    print(f"reject if ≥ {plan.reject} nonconforming")
+    return 0
 
 
 def _simulate(device: str, link: Path, suffix: str) -> int:
