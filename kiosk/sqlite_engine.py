@@ -13,8 +13,15 @@ WRITE = "kiosk_write"
 
 
 def durable_sqlite_engine(
-    url: str | URL, *, busy_timeout_ms: int, foreign_keys: bool, **engine_args: Any
+    url: str | URL,
+    *,
+    busy_timeout_ms: int,
+    foreign_keys: bool,
+    wal_autocheckpoint: int | None = None,
+    **engine_args: Any,
 ) -> Engine:
+    """`wal_autocheckpoint`: pages of log after which a commit checkpoints (SQLite's
+    default, 1000, when None)."""
     engine = create_engine(url, **engine_args)
     pragmas = [
         "PRAGMA journal_mode=WAL",
@@ -23,6 +30,8 @@ def durable_sqlite_engine(
     ]
     if foreign_keys:
         pragmas.append("PRAGMA foreign_keys=ON")
+    if wal_autocheckpoint is not None:
+        pragmas.append(f"PRAGMA wal_autocheckpoint={wal_autocheckpoint}")
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:

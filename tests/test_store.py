@@ -6,6 +6,7 @@ import json
 import shutil
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel, col, select
 
 from kiosk.sop import SopService
+from kiosk.store.checkpointer import BACKSTOP_PAGES, EVERY_SECONDS
 from kiosk.store.database import MIGRATIONS, SCHEMA_HEAD, open_store, schema_revision
 from kiosk.store.errors import StoreError
 from kiosk.store.models import Event, MaterialLot, Operation, StationMeta, User, WorkCenter
@@ -33,7 +35,26 @@ def test_connections_are_durable(tmp_path: Path) -> None:
         assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         assert raw.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
         assert raw.execute("PRAGMA foreign_keys").fetchone() == (1,)
+        # Commits never checkpoint in the normal course: the store's own thread does.
+        assert raw.execute("PRAGMA wal_autocheckpoint").fetchone() == (BACKSTOP_PAGES,)
     store.close()
+
+
+def test_the_log_reaches_the_database_file_off_the_committing_thread(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    store = open_store(path, "ST-1", FakeClock())
+    marker = "checkpointed-" * 100
+    with store.write() as session:
+        session.add(StationMeta(key="note", value=marker))
+    assert marker.encode() not in path.read_bytes()  # committed: in the log only
+    deadline = time.monotonic() + 5 * EVERY_SECONDS
+    while marker.encode() not in path.read_bytes() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert marker.encode() in path.read_bytes()  # copied by the store's own thread
+    threads = {t.name for t in threading.enumerate()}
+    assert "wal-checkpoint" in threads
+    store.close()
+    assert "wal-checkpoint" not in {t.name for t in threading.enumerate()}
 
 
 def test_foreign_keys_are_enforced(tmp_path: Path) -> None:

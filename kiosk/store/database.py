@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from kiosk.clock import Clock
 from kiosk.sqlite_engine import WRITE, durable_sqlite_engine
+from kiosk.store.checkpointer import BACKSTOP_PAGES, Checkpointer
 from kiosk.store.errors import StoreError
 from kiosk.store.models import StationMeta
 from kiosk.store.outbox import Outbox
@@ -25,12 +26,20 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 class Store:
     """One station database. Thread-safe: every call opens its own session."""
 
-    def __init__(self, engine: Engine, station_id: str, epoch: str, clock: Clock) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        station_id: str,
+        epoch: str,
+        clock: Clock,
+        checkpointer: Checkpointer | None = None,
+    ) -> None:
         self.engine = engine
         self.station_id = station_id
         self.epoch = epoch
         self.outbox = Outbox(station_id, clock)
         self._writer = engine.execution_options(**{WRITE: True})
+        self._checkpointer = checkpointer
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -55,6 +64,8 @@ class Store:
             yield conn
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         self.engine.dispose()
 
 
@@ -79,13 +90,19 @@ def open_store(path: Path, station_id: str, clock: Clock) -> Store:
         # equally means the station cannot start on this file: say so, do not hang.
         engine.dispose()
         raise StoreError(f"database {path} cannot be used: {exc!r}") from None
-    return Store(engine, station_id, epoch, clock)
+    checkpointer = Checkpointer(path)
+    checkpointer.start()
+    return Store(engine, station_id, epoch, clock, checkpointer)
 
 
 def _engine(path: Path) -> Engine:
     url = URL.create("sqlite", database=str(path))  # no %-decoding of the path
     return durable_sqlite_engine(
-        url, busy_timeout_ms=5000, foreign_keys=True, connect_args={"check_same_thread": False}
+        url,
+        busy_timeout_ms=5000,
+        foreign_keys=True,
+        wal_autocheckpoint=BACKSTOP_PAGES,  # the Checkpointer's thread does it every second
+        connect_args={"check_same_thread": False},
     )
 
 
