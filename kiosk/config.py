@@ -93,10 +93,21 @@ class PrinterDevice(_Section, frozen=True):
     dpi: Literal[152, 203, 300, 600] = 203
 
 
+class GaugeDevice(_Section, frozen=True):
+    """A measuring gauge (caliper, micrometer, dial indicator) on a serial data cable."""
+
+    kind: Literal["serial", "none"] = "none"
+    port: str = ""
+    baud: Annotated[int, Meta(gt=0)] = 9600
+    # How a reading ends on the wire: a gauge always sends one of these.
+    suffix: Literal["cr", "lf", "crlf"] = "cr"
+
+
 class DevicesSection(_Section, frozen=True):
     scanner: InputDevice = msgspec.field(default_factory=InputDevice)
     badge_reader: InputDevice = msgspec.field(default_factory=InputDevice)
     printer: PrinterDevice = msgspec.field(default_factory=PrinterDevice)
+    gauge: GaugeDevice = msgspec.field(default_factory=GaugeDevice)
 
 
 class LabelsSection(_Section, frozen=True):
@@ -250,6 +261,7 @@ def _beside(config: StationConfig, path: Path) -> StationConfig:
         for name, device in (
             ("scanner", config.devices.scanner),
             ("badge_reader", config.devices.badge_reader),
+            ("gauge", config.devices.gauge),
         )
         if device.kind == "serial" and device.port
     }

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kiosk.config import (
     ConfigError,
+    GaugeDevice,
     InputDevice,
     NcMachine,
     PrinterDevice,
@@ -46,6 +47,7 @@ def diagnose(config_path: Path) -> list[Check]:
     devices = config.devices
     checks.append(check_input_device("scanner", devices.scanner))
     checks.append(check_input_device("badge reader", devices.badge_reader))
+    checks.append(check_input_device("gauge", devices.gauge))
     checks.append(check_printer(devices.printer))
     checks.extend(check_nc_machine(machine) for machine in config.nc.machines)
     checks.append(check_hub(config))
@@ -125,7 +127,7 @@ def check_database(config: StationConfig) -> Check:
     return Check("database", Verdict.OK, detail)
 
 
-def check_input_device(name: str, device: InputDevice) -> Check:
+def check_input_device(name: str, device: InputDevice | GaugeDevice) -> Check:
     if device.kind in ("keyboard", "simulated", "none"):
         return Check(name, Verdict.OK, f"{device.kind}")
     port = Path(device.port)

@@ -1,4 +1,4 @@
-"""The station's serial scanner and badge reader, started from kiosk.toml.
+"""The station's serial scanner, badge reader and measuring gauge, started from kiosk.toml.
 
 The app owns the returned readers (one process per station owns its ports); their
 callbacks run on the reader threads.
@@ -12,7 +12,7 @@ from devices.scan import DeviceState, Scan
 from devices.serial_reader import SerialReader
 from kiosk.clock import Clock
 from kiosk.config import DevicesSection
-from kiosk.device_names import BADGE_READER, SCANNER
+from kiosk.device_names import BADGE_READER, GAUGE, SCANNER
 
 
 def start_readers(
@@ -25,21 +25,49 @@ def start_readers(
     for name, device in ((SCANNER, devices.scanner), (BADGE_READER, devices.badge_reader)):
         if device.kind != "serial":
             continue  # keyboard wedges type into the terminal itself
-
-        def state(new: DeviceState, name: str = name) -> None:
-            on_state(name, new)
-
-        reader = SerialReader(
+        reader = _serial_reader(
+            name,
             device.port,
-            source=name,
-            on_scan=on_scan,
-            on_state=state,
-            baud=device.baud,
-            suffix=device.suffix,
+            device.baud,
+            device.suffix,
+            clock,
+            on_scan,
+            on_state,
             gap_seconds=device.gap_ms / 1000,
-            wall=clock.now,
-            monotonic=clock.monotonic,
         )
-        reader.start()
         readers.append(reader)
+    gauge = devices.gauge
+    if gauge.kind == "serial":
+        # A gauge ends every reading with its suffix: no silence gap to configure.
+        readers.append(
+            _serial_reader(GAUGE, gauge.port, gauge.baud, gauge.suffix, clock, on_scan, on_state)
+        )
     return readers
+
+
+def _serial_reader(
+    name: str,
+    port: str,
+    baud: int,
+    suffix: str,
+    clock: Clock,
+    on_scan: Callable[[Scan], None],
+    on_state: Callable[[str, DeviceState], None],
+    gap_seconds: float = 0.05,
+) -> SerialReader:
+    def state(new: DeviceState) -> None:
+        on_state(name, new)
+
+    reader = SerialReader(
+        port,
+        source=name,
+        on_scan=on_scan,
+        on_state=state,
+        baud=baud,
+        suffix=suffix,
+        gap_seconds=gap_seconds,
+        wall=clock.now,
+        monotonic=clock.monotonic,
+    )
+    reader.start()
+    return reader

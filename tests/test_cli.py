@@ -25,7 +25,7 @@ from kiosk.work import OperationStatus
 from tests.conftest import write_config
 from tests.fakes import FakeClock
 
-SUBJECTS = ("config", "database", "scanner", "badge reader", "printer", "hub")
+SUBJECTS = ("config", "database", "scanner", "badge reader", "gauge", "printer", "hub")
 # ...and one line per machine that takes programs, where kiosk.toml lists any.
 CHECK_LINE = re.compile(
     r"^(OK|WARN|FAIL) +(" + "|".join(SUBJECTS) + r"|programs for \S+) +(.*)$",
