@@ -5,7 +5,7 @@ work_orders (each with its operations, each operation with its bom), lots, sops,
 inspection_plans, reason_codes, maintenance_plans and nc_programs. A CSV file holds one
 entity, named by the caller or by the file stem: work_centers, items, users, work_orders,
 operations, bom, lots, sops, equipment, reason_codes, maintenance_plans or nc_programs
-(inspection plans carry free-form characteristics, so they come as JSON only). A CSV file
+(inspection plans carry lists of characteristics, so they come as JSON only). A CSV file
 needs a header row, may start with a UTF-8 BOM, and an empty cell means the field's default;
 a true/false cell may also say 1/0 or yes/no, in any case.
 
@@ -18,6 +18,20 @@ A maintenance plan names known equipment and exactly one interval: every_days,
 every_run_hours or every_units. It reaches the stations of its equipment's work center
 (and follows the equipment when an import moves it). Until its first close it counts from
 counts_from (a date), by default from the day the hub first had it.
+
+An inspection plan says what to inspect of an item (item_code) at one operation of its
+routing (operation_seq; none: the work order's last), and when, by its kind:
+"first_article" (the first sample_size units, default 1, after the operation starts),
+"patrol" (sample_size units every_units good units or every_minutes of running: exactly one
+of the two) or "final" (a lot sampled by ISO 2859-1: an aql, one of kiosk.qc_sampling.AQLS
+as text or number, kept as its text, e.g. "0.65"; a level, one of LEVELS, "II" by default;
+no sample_size, the sampling decides it). Only a final plan has an aql and a level, only a
+patrol plan an interval. A plan has at least one characteristic, each with a code unique in
+the plan and Chinese and English names. A "variable" one is measured: at least one of lsl and
+usl (lsl below usl), a nominal within them if given, a unit, decimals (0 to 6, default 2) and
+a gauge. An "attribute" one (the default) is judged pass/fail: no limits or nominal, and the
+defects an inspector may name for it, codes of reason kind "defect" imported now or on the
+hub (none: plain pass/fail).
 
 A machine program (NC) is a code, a version and a file_name, with its text given as "body" or
 read from "file", a path relative to the folder of the import file (so not over HTTP) and
@@ -58,6 +72,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -79,6 +94,7 @@ from hub.nc_files import MAX_PROGRAM_BYTES, ProgramFileProblem, checksum, read_p
 from hub.records import Record, write_records
 from hub.tables import record
 from kiosk.config import Language
+from kiosk.qc_sampling import AQLS, LEVELS
 from kiosk.roles import Role
 from kiosk.security import badge_hash, pin_hash, pin_matches
 from kiosk.work import LotStatus, WorkOrderStatus
@@ -101,7 +117,7 @@ from sync.reference import (
 
 MAX_PROBLEMS = 50
 # The lists of reasons a plant keeps; later flows add theirs here.
-REASON_KINDS: tuple[str, ...] = ("scrap", "stop", "cause", "action")
+REASON_KINDS: tuple[str, ...] = ("scrap", "stop", "cause", "action", "defect")
 _NAMESPACE = uuid.UUID("78e05974-be23-4dc9-80ae-9b6fd424f76f")
 _CHUNK = 1000  # records per write_records call
 _REPORT_EVERY = 500  # rows between progress reports
@@ -148,6 +164,16 @@ def _pin_digits(value: str) -> str:
     return value
 
 
+def _aql(value: object) -> str:
+    # Compared as numbers, so 1, "1" and "1.00" are all the preferred AQL "1.0".
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        with suppress(InvalidOperation, ValueError):  # not a number; not one of them
+            return str(AQLS[AQLS.index(Decimal(str(value).strip()))])
+    raise PydanticCustomError(
+        "one_of", "must be one of {choices}", {"choices": ", ".join(map(str, AQLS))}
+    )
+
+
 def _one_of(choices: Iterable[str]) -> AfterValidator:
     allowed = tuple(choices)
 
@@ -170,6 +196,7 @@ Code = Annotated[
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 IsoDate = Annotated[date, PlainValidator(_iso_date)]
 Positive = Annotated[int, Field(gt=0)]
+Aql = Annotated[str, PlainValidator(_aql)]
 
 
 class _In(BaseModel):
@@ -341,12 +368,79 @@ class NcProgramIn(_In):
         return self
 
 
+class CharacteristicIn(_In):
+    code: Code
+    name_zh: Name
+    name_en: Name
+    kind: Annotated[str, _Stripped, _one_of(("variable", "attribute"))] = "attribute"
+    nominal: float | None = None
+    lsl: float | None = None
+    usl: float | None = None
+    unit: str = ""
+    decimals: Annotated[int, Field(ge=0, le=6)] = 2
+    gauge: str = ""
+    defects: list[Code] = Field(default_factory=list)  # checked against the hub by _plan
+
+    @model_validator(mode="after")
+    def _fits_its_kind(self) -> CharacteristicIn:
+        if self.kind == "attribute":
+            if (self.lsl, self.usl, self.nominal) != (None, None, None):
+                raise PydanticCustomError(
+                    "limits", "an attribute characteristic has no lsl, usl or nominal"
+                )
+            return self
+        if self.defects:
+            raise PydanticCustomError("defects", "a variable characteristic has no defects")
+        if self.lsl is None and self.usl is None:
+            raise PydanticCustomError("limits", "a variable characteristic needs lsl or usl")
+        if self.lsl is not None and self.usl is not None and self.lsl >= self.usl:
+            raise PydanticCustomError("limits", "lsl must be below usl")
+        if self.nominal is not None and not (
+            (self.lsl is None or self.lsl <= self.nominal)
+            and (self.usl is None or self.nominal <= self.usl)
+        ):
+            raise PydanticCustomError("limits", "nominal must be within lsl and usl")
+        return self
+
+
 class InspectionPlanIn(_In):
     code: Code
     item_code: Code
     operation_seq: Positive | None = None
     kind: Annotated[str, _Stripped, _one_of(("first_article", "patrol", "final"))]
-    characteristics: list[dict[str, Any]] = Field(default_factory=list)
+    characteristics: Annotated[list[CharacteristicIn], Field(min_length=1)]
+    sample_size: Positive = 1
+    every_units: Positive | None = None
+    every_minutes: Positive | None = None
+    aql: Aql | None = None
+    level: Annotated[
+        str, StringConstraints(strip_whitespace=True, to_upper=True), _one_of(LEVELS)
+    ] = "II"
+
+    @model_validator(mode="after")
+    def _fits_its_kind(self) -> InspectionPlanIn:
+        codes = [characteristic.code for characteristic in self.characteristics]
+        if len(codes) != len(set(codes)):
+            raise PydanticCustomError("characteristics", "characteristic codes must differ")
+        intervals = [self.every_units, self.every_minutes]
+        given = sum(value is not None for value in intervals)
+        if self.kind != "final" and (self.aql is not None or "level" in self.model_fields_set):
+            raise PydanticCustomError("aql", "only a final plan has an aql and a level")
+        if self.kind == "patrol" and given != 1:
+            raise PydanticCustomError(
+                "interval", "a patrol plan needs exactly one of every_units, every_minutes"
+            )
+        if self.kind != "patrol" and given:
+            raise PydanticCustomError(
+                "interval", "only a patrol plan has every_units or every_minutes"
+            )
+        if self.kind == "final" and self.aql is None:
+            raise PydanticCustomError("aql", "a final plan needs an aql")
+        if self.kind == "final" and "sample_size" in self.model_fields_set:
+            raise PydanticCustomError(
+                "sample_size", "a final plan has no sample_size: its sampling decides it"
+            )
+        return self
 
 
 class ReasonCodeIn(_In):
@@ -722,6 +816,7 @@ _MESSAGES = {
     "list_type": "must be a list",
     "dict_type": "must be an object",
     "model_type": "must be an object",
+    "too_short": "must not be empty",  # a list that needs an item
 }
 # Credentials are not echoed: problem messages end up in logs and HTTP responses.
 _SECRET_KEYS = {"badge", "pin"}
@@ -739,11 +834,14 @@ def _describe(where: str, error: ErrorDetails) -> str:
         text = f"must be more than {limits['gt']:g}"
     elif kind == "greater_than_equal":
         text = f"must be at least {limits['ge']:g}"
+    elif kind == "less_than_equal":
+        text = f"must be at most {limits['le']:g}"
     elif kind == "string_too_long":
         text = f"must be at most {limits['max_length']} characters"
     else:
         text = _MESSAGES.get(kind, error["msg"])
-    if key not in _SECRET_KEYS:
+    # An object's input is the row (or the part of it) the place already names, cut short.
+    if key not in _SECRET_KEYS and not isinstance(error["input"], dict):
         text += f" (got {_shown(error['input'])})"
     return f"{place}: key '{key}': {text}" if key else f"{place}: {text}"
 
@@ -895,6 +993,7 @@ def _plan(conn: Connection, doc: ImportDocument, pins: _Pins, now: datetime) -> 
         *_unknown_refs(doc.lots, "item_code", items, "item"),
         *_unknown_refs(doc.equipment, "work_center", work_centers, "work center"),
         *_unknown_refs(doc.inspection_plans, "item_code", items, "item"),
+        *_unknown_defects(conn, doc),
     ]
     units = [
         _one("work_center", v.code, (v.code,), WorkCenterRecord(**v.model_dump()))
@@ -1211,6 +1310,27 @@ def _one(entity: str, key: str, scope: tuple[str, ...], data: BaseModel) -> _Uni
 
 def _values(rows: Iterable[Row[M]]) -> Iterator[M]:
     return (row.value for row in rows)
+
+
+def _unknown_defects(conn: Connection, doc: ImportDocument) -> list[str]:
+    """The defects plans name that are no "defect" reason imported now or on the hub."""
+    named = [
+        (f"{row.where}.characteristics[{number}]", index, code)
+        for row in doc.inspection_plans
+        for number, characteristic in enumerate(row.value.characteristics)
+        for index, code in enumerate(characteristic.defects)
+    ]
+    known = _known(
+        conn,
+        "reason_code",
+        {f"{v.kind}:{v.code}" for v in _values(doc.reason_codes)},
+        {f"defect:{code}" for _, _, code in named},
+    )
+    return [
+        _unknown(where, f"defects[{index}]", "defect reason", code)
+        for where, index, code in named
+        if f"defect:{code}" not in known
+    ]
 
 
 def _unknown(where: str, key: str, what: str, value: str) -> str:

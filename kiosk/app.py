@@ -20,14 +20,16 @@ from devices.scan import DeviceState, Scan
 from devices.wedge import WedgeDetector
 from kiosk.clock import Clock
 from kiosk.config import StationConfig
-from kiosk.device_names import KEYBOARD
+from kiosk.device_names import GAUGE, KEYBOARD
 from kiosk.i18n import Translator
 from kiosk.identity import LoginResult, LogoutReason, Outcome, SignedIn
 from kiosk.idle import IdleWatch
-from kiosk.roles import Permission, Role
+from kiosk.roles import Permission
 from kiosk.store.errors import StoreError
 from screens.base import StationScreen, report_worker_failure
+from screens.gauge_read import GaugeRead
 from screens.login import LoginScreen, describe_refusal
+from screens.logout_requested import LogoutRequested
 from screens.scan_arrived import ScanArrived
 from sync.status import HubStatus
 
@@ -36,10 +38,8 @@ from sync.status import HubStatus
 if TYPE_CHECKING:
     from devices.serial_reader import SerialReader
     from kiosk.andon_values import Escalated
+    from kiosk.qc_values import InspectionSummary
     from kiosk.services import Services
-    from screens.home import HomeScreen
-    from screens.maintenance_home import MaintenanceHome
-    from screens.material_handler import MaterialHandlerScreen
 
 CSS = Path(__file__).resolve().parent.parent / "screens" / "kiosk.tcss"
 GS = "\x1d"
@@ -93,6 +93,10 @@ class KioskApp(App[None]):
     @dataclass
     class AndonEscalated(Message):
         escalated: list[Escalated]
+
+    @dataclass
+    class PatrolsRaised(Message):
+        raised: list[InspectionSummary]
 
     @dataclass
     class CloseChecked(Message):
@@ -231,11 +235,28 @@ class KioskApp(App[None]):
 
     def on_kiosk_app_device_scanned(self, message: DeviceScanned) -> None:
         self.touch_idle()
-        if getattr(self.screen, "ACCEPTS_SCANS", False):
+        if message.scan.source == GAUGE:
+            self._gauge_read(message.scan)
+        elif getattr(self.screen, "ACCEPTS_SCANS", False):
             self.screen.post_message(ScanArrived(message.scan))
         else:
             self.bell()
             self.notify(self._tr_now()("scan.not_here"), severity="warning")
+
+    def _gauge_read(self, scan: Scan) -> None:
+        """A gauge's reading goes to a screen that takes them, read or not: the screen says
+        what was wrong with a line that is not a reading."""
+        from devices.gauge import GaugeLineError, parse_gauge_line
+
+        if not getattr(self.screen, "ACCEPTS_GAUGE", False):
+            self.notify(self._tr_now()("gauge.not_here"), severity="warning")
+            return
+        try:
+            reading = parse_gauge_line(scan.raw)
+        except GaugeLineError as error:
+            self.screen.post_message(GaugeRead(None, error.problem.value))
+            return
+        self.screen.post_message(GaugeRead(reading.value))
 
     def on_kiosk_app_device_changed(self, message: DeviceChanged) -> None:
         tr = self._tr_now()
@@ -280,74 +301,14 @@ class KioskApp(App[None]):
             return
         self.user = message.user
         self._idle = IdleWatch(self.clock, self.config.station.idle_logout_seconds)
-        if message.user.role == Role.MATERIAL_HANDLER:
-            self._push_handler_home(message.user)
-            return
-        if message.user.role == Role.MAINTENANCE:
-            self._push_maintenance_home(message.user)
-            return
-        from screens.home import HomeScreen
+        from kiosk.app_homes import home_screen
 
-        tr = Translator(message.user.language)
-        self.push_screen(
-            HomeScreen(
-                tr,
-                self._station_label,
-                self.clock,
-                message.user,
-                self.services,
-                self.config.barcodes,
-            )
+        home = home_screen(
+            message.user, self.services, self.clock, self._station_label, self.config
         )
+        self.push_screen(home)
 
-    def on_home_screen_logout_requested(self, message: HomeScreen.LogoutRequested) -> None:
-        self._sign_out(message.user, LogoutReason.MANUAL)
-
-    def _push_handler_home(self, user: SignedIn) -> None:
-        """A material handler's day is picking and receiving, not the tasks of the line."""
-        from screens.material_handler import MaterialHandlerScreen
-
-        assert self.services is not None  # a sign-in needs the auth service
-        tr = Translator(user.language)
-        services, barcodes = self.services, self.config.barcodes
-        self.push_screen(
-            MaterialHandlerScreen(
-                tr,
-                self._station_label,
-                self.clock,
-                user,
-                services.handling,
-                services.andon,
-                barcodes,
-            )
-        )
-
-    def on_material_handler_screen_logout_requested(
-        self, message: MaterialHandlerScreen.LogoutRequested
-    ) -> None:
-        self._sign_out(message.user, LogoutReason.MANUAL)
-
-    def _push_maintenance_home(self, user: SignedIn) -> None:
-        """A technician's day is the machines' maintenance orders, not the tasks of the line."""
-        from screens.maintenance_home import MaintenanceHome
-
-        assert self.services is not None  # a sign-in needs the auth service
-        services = self.services
-        self.push_screen(
-            MaintenanceHome(
-                Translator(user.language),
-                self._station_label,
-                self.clock,
-                user,
-                services.maintenance,
-                services.auth.authorize,
-                self.config.barcodes,
-            )
-        )
-
-    def on_maintenance_home_logout_requested(
-        self, message: MaintenanceHome.LogoutRequested
-    ) -> None:
+    def on_logout_requested(self, message: LogoutRequested) -> None:
         self._sign_out(message.user, LogoutReason.MANUAL)
 
     def check_idle_logout(self) -> None:
@@ -406,18 +367,28 @@ class KioskApp(App[None]):
         self._printer_down = False
         self.notify(self._tr_now()(key))
 
-    # Exceptions nobody acknowledged in time escalate; the bell rings on this terminal.
+    # What falls due with time: exceptions nobody acknowledged escalate (the bell rings on
+    # this terminal), patrol inspections by running minutes are raised.
 
     def _andon_due(self) -> None:
-        if not any(w.group == "andon-escalate" and not w.is_finished for w in self.workers):
-            self._escalate()
+        if not any(w.group == "due" and not w.is_finished for w in self.workers):
+            self._raise_due(self._tr_now().language)
 
-    @work(thread=True, exit_on_error=False, group="andon-escalate")
-    def _escalate(self) -> None:
+    @work(thread=True, exit_on_error=False, group="due")
+    def _raise_due(self, language: str) -> None:
         assert self.services is not None
         escalated = self.services.andon.escalate_due()
         if escalated:
             self.post_message(self.AndonEscalated(escalated))
+        patrols = self.services.qc.raise_due(language)
+        if patrols:
+            self.post_message(self.PatrolsRaised(patrols))
+
+    def on_kiosk_app_patrols_raised(self, message: PatrolsRaised) -> None:
+        tr = self._tr_now()
+        for patrol in message.raised:
+            text = tr("qc.patrol_raised", number=patrol.number, where=patrol.operation)
+            self.notify(text, severity="warning", timeout=20)
 
     def on_kiosk_app_andon_escalated(self, message: AndonEscalated) -> None:
         tr = self._tr_now()

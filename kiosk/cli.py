@@ -79,11 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     qc_plan.add_argument("--json", action="store_true", help="print one JSON object")
     sim = commands.add_parser(
         "sim",
-        help="simulate a serial scanner or badge reader on a pseudo-terminal",
+        help="simulate a serial scanner, badge reader or gauge on a pseudo-terminal",
         description="Creates a serial port at --link and sends each line typed here as one "
         "read (\\x1d or <GS> for separators). Ctrl+D unplugs it.",
     )
-    sim.add_argument("device", choices=["scanner", "badge", "printer", "dnc"])
+    sim.add_argument("device", choices=["scanner", "badge", "gauge", "printer", "dnc"])
     sim.add_argument(
         "--link",
         type=Path,

@@ -33,8 +33,8 @@ path = "station.db"
 [hub]
 url = ""
 
-# Simulated serial devices: `kiosk sim scanner` and `kiosk sim badge` plug them in.
-# Badges can always be typed at the login screen as well.
+# Simulated serial devices: `kiosk sim scanner`, `kiosk sim badge` and `kiosk sim gauge`
+# plug them in. Badges can always be typed at the login screen as well.
 [devices.scanner]
 kind = "serial"
 port = "scanner.tty"
@@ -43,6 +43,11 @@ port = "scanner.tty"
 kind = "serial"
 port = "badge.tty"
 badge_format = "text"
+
+# A measuring gauge's data cable: its readings go into the inspection being entered.
+[devices.gauge]
+kind = "serial"
+port = "gauge.tty"
 
 # A Zebra-style label printer on loopback, simulated by `kiosk demo` itself; it keeps each
 # label it receives in labels/.
@@ -109,7 +114,8 @@ def start_demo_printer(config: StationConfig) -> tuple[PrinterSimulator, Station
 
 
 def demo_port(data_dir: Path, device: str) -> Path:
-    """Where the demo station expects its simulated `scanner` or `badge` reader."""
+    """Where the demo station expects its simulated `scanner`, `badge` reader, `gauge` or
+    `dnc` machine port."""
     return data_dir / f"{device}.tty"
 
 

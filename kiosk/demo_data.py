@@ -40,7 +40,7 @@ from kiosk.store.models import (
     WorkOrder,
 )
 from kiosk.work import LotStatus, OperationStatus, WorkOrderStatus
-from sync.reference import RECORD_TYPES
+from sync.reference import RECORD_TYPES, InspectionPlanRecord
 
 _NAMESPACE = uuid.UUID("6f1c2a52-3d7e-5b1a-9c40-2b8e61d0a7f3")
 
@@ -72,11 +72,12 @@ DEMO_BADGES: tuple[DemoBadge, ...] = (
     DemoBadge("E1005", None, "Zhou Min", Role.OPERATOR, "en"),
     DemoBadge("E1006", None, "赵磊", Role.MATERIAL_HANDLER, "zh_CN"),
     DemoBadge("E1007", None, "Lisa Wang", Role.MATERIAL_HANDLER, "en"),
-    DemoBadge("E1008", None, "黄婷", Role.QC_INSPECTOR, "zh_CN"),
+    DemoBadge("E1008", "3579", "黄婷", Role.QC_INSPECTOR, "zh_CN"),
     DemoBadge("E1009", "1357", "陈刚", Role.TEAM_LEAD, "zh_CN"),
     DemoBadge("E1010", "8642", "Daniel Lee", Role.TEAM_LEAD, "en"),
     DemoBadge("E1011", None, "吴军", Role.MAINTENANCE, "zh_CN"),
     DemoBadge("E1012", "9021", "Jason Xu", Role.ADMIN, "en"),
+    DemoBadge("E1014", "2580", "Grace Lin", Role.QC_INSPECTOR, "en"),
 )
 
 # A badge that is still in the store but whose holder has left: signing in is refused.
@@ -96,6 +97,7 @@ _EMPLOYEE_NO = {
     "E1011": "204275",
     "E1012": "201009",
     "E1013": "209988",
+    "E1014": "213377",
 }
 
 # --- plant ------------------------------------------------------------------------------
@@ -282,6 +284,147 @@ _ACTIONS = (
     ("MATERIAL_REPLACED", "更换物料", "Material replaced"),
     ("CLEANED", "清洁保养", "Cleaned"),
     ("RETRAINED", "培训操作员", "Operator retrained"),
+)
+
+# What an inspector finds wrong with a unit (kind "defect"), named by the characteristics
+# of the inspection plans below.
+_DEFECTS = (
+    ("SOLDER_BRIDGE", "连锡", "Solder bridge"),
+    ("INSUFFICIENT_SOLDER", "少锡", "Insufficient solder"),
+    ("TOMBSTONE", "立碑", "Tombstone"),
+    ("MISSING_PART", "缺件", "Missing part"),
+    ("WRONG_PART", "错件", "Wrong part"),
+    ("REVERSED_POLARITY", "极性反", "Reversed polarity"),
+    ("SCRATCH", "划伤", "Scratch"),
+    ("WRONG_LABEL", "标签错误", "Wrong label"),
+)
+
+
+def _variable(
+    code: str,
+    names: tuple[str, str],
+    limits: tuple[float, float, float],  # lsl, nominal, usl
+    unit: str,
+    decimals: int,
+    gauge: str,
+) -> dict[str, Any]:
+    lsl, nominal, usl = limits
+    return {
+        "code": code,
+        "name_zh": names[0],
+        "name_en": names[1],
+        "kind": "variable",
+        "nominal": nominal,
+        "lsl": lsl,
+        "usl": usl,
+        "unit": unit,
+        "decimals": decimals,
+        "gauge": gauge,
+    }
+
+
+def _attribute(code: str, names: tuple[str, str], *defects: str) -> dict[str, Any]:
+    return {"code": code, "name_zh": names[0], "name_en": names[1], "defects": list(defects)}
+
+
+# Inspection plans, as the hub's import takes them: a first article after the MC-200
+# placement (SOP-SMT-001 step 4), patrols at its reflow and at the GW-310 assembly (both at
+# the demo station), and the GW-310's final inspection at its test and pack.
+_INSPECTION_PLANS: tuple[dict[str, Any], ...] = (
+    {
+        "code": "FA-MC200-SMT",
+        "item_code": "FG-MC200",
+        "operation_seq": 10,
+        "kind": "first_article",
+        "characteristics": [
+            _variable(
+                "PASTE_H", ("锡膏厚度", "Solder paste height"), (100, 120, 140), "µm", 0, "SPI"
+            ),
+            _variable(
+                "U1_OFFSET",
+                ("U1 贴装偏移", "U1 placement offset"),
+                (-0.08, 0.0, 0.08),
+                "mm",
+                3,
+                "AOI",
+            ),
+            _attribute(
+                "PLACEMENT",
+                ("元件贴装（对照 BOM）", "Parts placed as per the BOM"),
+                "MISSING_PART",
+                "WRONG_PART",
+                "REVERSED_POLARITY",
+            ),
+            _attribute(
+                "PASTE_PRINT",
+                ("锡膏印刷", "Solder paste print"),
+                "SOLDER_BRIDGE",
+                "INSUFFICIENT_SOLDER",
+            ),
+        ],
+    },
+    {
+        "code": "PT-MC200-REFLOW",
+        "item_code": "FG-MC200",
+        "operation_seq": 20,
+        "kind": "patrol",
+        "every_minutes": 30,
+        "sample_size": 2,
+        "characteristics": [
+            _attribute(
+                "JOINTS",
+                ("焊点（出炉目检）", "Solder joints after reflow"),
+                "SOLDER_BRIDGE",
+                "INSUFFICIENT_SOLDER",
+                "TOMBSTONE",
+            ),
+        ],
+    },
+    {
+        "code": "PT-GW310-ASM",
+        "item_code": "FG-GW310",
+        "operation_seq": 30,
+        "kind": "patrol",
+        "every_units": 10,
+        "characteristics": [
+            _variable(
+                "PCBA_TORQUE",
+                ("PCBA 螺丝扭力", "PCBA screw torque"),
+                (0.45, 0.5, 0.55),
+                "N·m",
+                2,
+                "扭力测试仪 torque tester",
+            ),
+            _attribute("THERMAL_PAD", ("U1 导热垫", "Thermal pad on U1"), "MISSING_PART"),
+            _attribute("HOUSING", ("外壳外观", "Housing appearance"), "SCRATCH"),
+        ],
+    },
+    {
+        "code": "FI-GW310",
+        "item_code": "FG-GW310",
+        "operation_seq": 40,
+        "kind": "final",
+        "aql": "1.0",
+        "level": "II",
+        "characteristics": [
+            _variable(
+                "IDLE_CURRENT",
+                ("24 V 空载电流", "Idle current at 24 V"),
+                (80, 100, 120),
+                "mA",
+                0,
+                "FCT",
+            ),
+            _attribute("LINK", ("网口与 RS-485 通信", "Ethernet link and RS-485")),
+            _attribute("APPEARANCE", ("整机外观", "Unit appearance"), "SCRATCH"),
+            _attribute(
+                "LABEL_PACK",
+                ("SN 标签与包装", "SN label and packing"),
+                "WRONG_LABEL",
+                "MISSING_PART",
+            ),
+        ],
+    },
 )
 
 # Preventive maintenance: code, equipment, titles, (every days, run hours, units).
@@ -838,7 +981,8 @@ def _sops(today: date) -> list[SopDocument]:
 
 def seed_demo(store: Store, today: date, daily_checks: bool = False) -> None:
     """Fill an empty store with the demo plant; refuse a store that already has data.
-    `daily_checks` gives the machines their daily check items (`kiosk demo` does)."""
+    `daily_checks` gives the machines their daily check items and the items their inspection
+    plans (`kiosk demo` does): both hold work up until done, which the tests' plant must not."""
     users = _users()  # PIN hashing is slow: do it before taking the write lock
     orders, operations, bom_lines = _work_orders(today)
     groups: tuple[list[SQLModel], ...] = (
@@ -882,7 +1026,7 @@ def _check_items(equipment: str) -> list[dict[str, Any]]:
 
 
 def _lists(daily_checks: bool) -> list[DemoRecord]:
-    """Reference data the station keeps as plain records: reason codes, equipment."""
+    """Reference data the station keeps as plain records: reason codes, equipment, plans."""
     records = [
         DemoRecord(
             "reason_code",
@@ -892,7 +1036,12 @@ def _lists(daily_checks: bool) -> list[DemoRecord]:
         )
         for code, zh, en in _SCRAP_REASONS
     ]
-    for kind, reasons in (("stop", _STOP_REASONS), ("cause", _CAUSES), ("action", _ACTIONS)):
+    for kind, reasons in (
+        ("stop", _STOP_REASONS),
+        ("cause", _CAUSES),
+        ("action", _ACTIONS),
+        ("defect", _DEFECTS),
+    ):
         records += [
             DemoRecord(
                 "reason_code",
@@ -950,6 +1099,16 @@ def _lists(daily_checks: bool) -> list[DemoRecord]:
         )
         for code, version, file_name, body in _NC_PROGRAMS
     ]
+    if daily_checks:
+        records += [
+            DemoRecord(
+                "inspection_plan",
+                plan["code"],
+                (),
+                InspectionPlanRecord(id=_id(f"ip/{plan['code']}"), **plan).model_dump(mode="json"),
+            )
+            for plan in _INSPECTION_PLANS
+        ]
     return records
 
 

@@ -6,7 +6,7 @@ same placeholders.
 
 from __future__ import annotations
 
-from kiosk import i18n_andon, i18n_equipment, i18n_maintenance, i18n_nc
+from kiosk import i18n_andon, i18n_equipment, i18n_maintenance, i18n_nc, i18n_qc
 from kiosk.config import Language
 
 ZH = Language.ZH_CN
@@ -319,6 +319,7 @@ _GENERAL: dict[str, dict[Language, str]] = {
     # Devices and scans
     "device.scanner": {ZH: "扫码枪", EN: "Scanner"},
     "device.badge_reader": {ZH: "读卡器", EN: "Badge reader"},
+    "device.gauge": {ZH: "量具", EN: "Gauge"},
     "device.connected": {ZH: "{device}已连接。", EN: "{device} connected."},
     "device.reconnecting": {
         ZH: "{device}连接中断，正在重连…",
@@ -802,6 +803,7 @@ _PARTS = (
     i18n_equipment.TEXTS,
     i18n_maintenance.TEXTS,
     i18n_nc.TEXTS,
+    i18n_qc.TEXTS,
 )
 CATALOG: dict[str, dict[Language, str]] = {key: part[key] for part in _PARTS for key in part}
 if len(CATALOG) != sum(len(part) for part in _PARTS):

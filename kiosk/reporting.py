@@ -24,6 +24,7 @@ from kiosk.config import LabelsSection
 from kiosk.identity import SignedIn
 from kiosk.ids import new_id, short_code
 from kiosk.print_queue import PrintQueue
+from kiosk.qc_records import first_article_pending, raise_after_report_in
 from kiosk.report_values import Reported, ReportRequest, ReportSheet, ScrapReason
 from kiosk.roles import Permission
 from kiosk.store.database import Store
@@ -100,6 +101,7 @@ class ReportService:
                 approved_by=approver.user_id if approver else None,
             )
             session.add(report)
+            good_before = op.qty_good
             op.qty_good += request.good
             op.qty_scrap += request.scrap
             if request.final:
@@ -122,6 +124,17 @@ class ReportService:
                 },
                 who.user_id,
                 subject_id=op.id,
+            )
+            raise_after_report_in(
+                session,
+                self._store.outbox,
+                self._clock,
+                op,
+                order.item_code,
+                good_before,
+                op.qty_good,
+                request.final,
+                who.user_id,
             )
             labels, problem = self._labels_for(session, op, order, report, serials)
             for label in labels:
@@ -152,6 +165,8 @@ class ReportService:
             raise Refused(Refusal.CLOSED)
         if op.status == OperationStatus.PENDING:
             raise Refused(Refusal.NOT_STARTED)
+        if first_article_pending(session, op.id):
+            raise Refused(Refusal.FIRST_ARTICLE_PENDING)
         if request.good < 0 or request.scrap < 0:
             raise Refused(Refusal.NOTHING_TO_REPORT)
         if request.good + request.scrap == 0 and not request.final:

@@ -28,6 +28,8 @@ class Permission(StrEnum):
     MAINTAIN = "maintain"  # take a maintenance order, record the repair
     CONFIRM_REPAIR = "confirm_repair"  # confirm the machine works again, closing the order
     SEND_PROGRAM = "send_program"  # send a machine program (NC) to a machine
+    INSPECT = "inspect"  # enter inspection results (QC)
+    DISPOSITION = "disposition"  # sign what is done with a failed lot: QC only
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
@@ -41,7 +43,9 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.MATERIAL_HANDLER: frozenset({Permission.HANDLE_MATERIAL, Permission.RAISE_EXCEPTION}),
-    Role.QC_INSPECTOR: frozenset({Permission.RAISE_EXCEPTION}),
+    Role.QC_INSPECTOR: frozenset(
+        {Permission.RAISE_EXCEPTION, Permission.INSPECT, Permission.DISPOSITION}
+    ),
     Role.TEAM_LEAD: frozenset(
         {
             Permission.RUN_OPERATION,

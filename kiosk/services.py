@@ -15,6 +15,7 @@ from kiosk.material_handling import MaterialHandlingService
 from kiosk.materials import MaterialService
 from kiosk.nc_programs import NcProgramService
 from kiosk.print_queue import PrintQueue
+from kiosk.qc import QcService
 from kiosk.reporting import ReportService
 from kiosk.serials import SerialService
 from kiosk.sop import SopService
@@ -42,6 +43,7 @@ class Services:
     daily_checks: DailyCheckService
     andon: AndonService
     maintenance: MaintenanceService
+    qc: QcService
 
     def sync_issues(self) -> list[SyncIssue]:
         return station_state.sync_issues(self.store)
@@ -82,4 +84,5 @@ def open_services(config: StationConfig, clock: Clock) -> Services:
             config.andon.escalate_after_minutes,
         ),
         maintenance=MaintenanceService(store, clock, centers),
+        qc=QcService(store, clock, config.station.id, centers),
     )

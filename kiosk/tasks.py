@@ -11,6 +11,7 @@ from kiosk.clock import Clock
 from kiosk.config import ShiftsSection
 from kiosk.daily_check import require_checks
 from kiosk.identity import SignedIn
+from kiosk.qc_records import raise_first_article_in
 from kiosk.roles import Permission
 from kiosk.shifts import shift_start
 from kiosk.sop import SopService
@@ -153,6 +154,9 @@ class TaskService:
                 who.user_id,
                 subject_id=op.id,
             )
+            if event_type == STARTED:  # the first unit is checked before the run counts
+                outbox = self._store.outbox
+                raise_first_article_in(session, outbox, self._clock, op, wo.item_code, who.user_id)
             marks = operation_marks(session, [op.id])
             return self._task(op, wo, item, marks[op.id])
 

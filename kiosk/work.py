@@ -96,6 +96,17 @@ class Refusal(StrEnum):
     NC_VERSION_OLD = "nc_version_old"
     NC_CHECKSUM_MISMATCH = "nc_checksum_mismatch"
     NC_MACHINE_NOT_CONFIGURED = "nc_machine_not_configured"
+    # Quality inspection
+    FIRST_ARTICLE_PENDING = "first_article_pending"  # no report before the first article passes
+    UNKNOWN_INSPECTION = "unknown_inspection"
+    INSPECTION_CLOSED = "inspection_closed"  # judged already
+    UNKNOWN_CHARACTERISTIC = "unknown_characteristic"
+    SAMPLE_INCOMPLETE = "sample_incomplete"  # a characteristic of the unit has no result
+    VALUE_NEEDED = "value_needed"  # a measured characteristic entered without a value
+    UNKNOWN_DEFECT = "unknown_defect"  # not one of the characteristic's defect codes
+    NOT_FAILED = "not_failed"  # only a failed inspection is dispositioned
+    ALREADY_DISPOSITIONED = "already_dispositioned"
+    WRONG_PIN = "wrong_pin"
 
 
 class Refused(Exception):

@@ -45,6 +45,7 @@ from screens.andon_raising import ANDON_COMMANDS, RaisesAndon
 from screens.approval import Approval
 from screens.choice_prompt import ChoicePrompt
 from screens.equipment import EquipmentScreen
+from screens.logout_requested import LogoutRequested
 from screens.material_check import MaterialCheckScreen
 from screens.nc_program import NcProgramScreen
 from screens.report_form import ReportForm
@@ -164,10 +165,6 @@ class HomeScreen(RaisesAndon):
     @dataclass
     class SyncIssuesLoaded(Message):
         issues: list[SyncIssue]
-
-    @dataclass
-    class LogoutRequested(Message):
-        user: SignedIn
 
     @dataclass
     class Notice(Message):
@@ -635,7 +632,7 @@ class HomeScreen(RaisesAndon):
         self.notify(self.tr("help.text"), timeout=10)
 
     def action_logout(self) -> None:
-        self.post_message(self.LogoutRequested(self.user))
+        self.post_message(LogoutRequested(self.user))
 
     # Helpers.
 

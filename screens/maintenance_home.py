@@ -3,21 +3,14 @@ machines, with F10 signing out (the order list is where their day starts)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual.binding import Binding
-from textual.message import Message
 
-from kiosk.identity import SignedIn
+from screens.logout_requested import LogoutRequested
 from screens.maintenance import MaintenanceScreen
 
 
 class MaintenanceHome(MaintenanceScreen):
     BINDINGS = [Binding("f10", "logout", "key.logout", key_display="F10")]
 
-    @dataclass
-    class LogoutRequested(Message):
-        user: SignedIn
-
     def action_logout(self) -> None:
-        self.post_message(self.LogoutRequested(self.user))
+        self.post_message(LogoutRequested(self.user))

@@ -30,6 +30,7 @@ from kiosk.i18n import Translator
 from kiosk.identity import SignedIn
 from kiosk.work import Refused
 from screens.andon_raising import ANDON_COMMANDS, RaisesAndon
+from screens.logout_requested import LogoutRequested
 from screens.scan_arrived import ScanArrived
 from screens.widgets.handling_banner import HandlingBanner
 from screens.widgets.handling_mode import ModeLine
@@ -88,10 +89,6 @@ class MaterialHandlerScreen(RaisesAndon):
     class RefusedMessage(Message):
         reason: str
         scan: bool  # a scan's act was refused (not a list that could not be read)
-
-    @dataclass
-    class LogoutRequested(Message):
-        user: SignedIn
 
     def __init__(
         self,
@@ -245,7 +242,7 @@ class MaterialHandlerScreen(RaisesAndon):
         self._load_orders()
 
     def action_logout(self) -> None:
-        self.post_message(self.LogoutRequested(self.user))
+        self.post_message(LogoutRequested(self.user))
 
     # Helpers.
 

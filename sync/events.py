@@ -259,6 +259,68 @@ class NcTransferred(EventPayload, frozen=True):
     detail: str = ""
 
 
+class InspectionRaised(EventPayload, frozen=True):
+    inspection_id: str
+    number: str
+    plan: str
+    kind: str  # first_article, patrol, final
+    item_code: str
+    operation_id: str | None
+    trigger: str
+    sample_size: Annotated[int, Meta(ge=1)]
+    accept: Annotated[int, Meta(ge=0)]
+    reject: Annotated[int, Meta(ge=1)]
+    lot_size: int | None = None
+    code_letter: str = ""
+    severity: str = "normal"
+
+
+class SampleRecorded(EventPayload, frozen=True):
+    """One sample unit's results: [{"characteristic", "value", "passed", "defect"}]."""
+
+    inspection_id: str
+    sample_no: Annotated[int, Meta(ge=1)]
+    results: list[dict[str, Any]]
+
+
+class InspectionJudged(EventPayload, frozen=True):
+    inspection_id: str
+    verdict: str  # passed, failed
+    nonconforming: Annotated[int, Meta(ge=0)]
+    next_severity: str = ""  # final: the severity the plan's next lot gets
+
+
+class InspectionDispositioned(EventPayload, frozen=True):
+    """An electronic signature: who (by PIN re-entered), when (the event's time), and
+    what they declared (`meaning`)."""
+
+    inspection_id: str
+    disposition_id: str
+    decision: str  # scrap, rework, concession
+    signer_id: str
+    signer_name: str
+    meaning: str
+    note: str = ""
+
+
+class SignatureRefused(EventPayload, frozen=True):
+    """A signature attempted with a wrong PIN, or by someone not allowed to sign."""
+
+    inspection_id: str
+    reason: str
+
+
+class SpcSignal(EventPayload, frozen=True):
+    """A Nelson rule fired on a characteristic's values; `exception_id` is the quality
+    exception raised for it."""
+
+    item_code: str
+    characteristic: str
+    rule: Annotated[int, Meta(ge=1, le=4)]
+    inspection_id: str
+    exception_id: str
+
+
 EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
     "auth.login": SessionPayload,
     "auth.login_failed": LoginFailed,
@@ -293,6 +355,12 @@ EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
     "maintenance.done": MaintenanceDone,
     "maintenance.confirmed": MaintenanceConfirmed,
     "nc.transferred": NcTransferred,
+    "qc.inspection_raised": InspectionRaised,
+    "qc.sample_recorded": SampleRecorded,
+    "qc.inspection_judged": InspectionJudged,
+    "qc.dispositioned": InspectionDispositioned,
+    "qc.signature_refused": SignatureRefused,
+    "qc.spc_signal": SpcSignal,
 }
 
 # Payload fields that name something the central side looks events up by.
@@ -302,6 +370,7 @@ REFERENCE_FIELDS = {
     "sn": "sn",
     "exception_id": "exception",
     "maintenance_order": "maintenance_order",
+    "inspection_id": "inspection",
 }
 
 

@@ -8,7 +8,6 @@ parents are present before it.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -136,13 +135,40 @@ class NcProgramRecord(_Record):
     body: str
 
 
+class CharacteristicRecord(_Record):
+    """One thing an inspection checks: a value measured against its limits ("variable"),
+    or pass/fail with the defects the plant names for it ("attribute")."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    kind: str = "attribute"  # or "variable"
+    nominal: float | None = None
+    lsl: float | None = None  # variable: at least one limit
+    usl: float | None = None
+    unit: str = ""
+    decimals: int = 2  # variable: how values are entered and shown
+    gauge: str = ""  # the gauge to measure it with, as the inspector knows it
+    defects: list[str] = Field(default_factory=list)  # attribute: "defect" reason codes
+
+
 class InspectionPlanRecord(_Record):
+    """What to inspect of an item, and when: "first_article" (the first unit(s) after an
+    operation starts; blocks its reports until passed), "patrol" (every `every_units` good
+    units or `every_minutes` of running), or "final" (a lot, sampled by ISO 2859-1 at `aql`
+    and `level`). First-article and patrol inspect `sample_size` units."""
+
     id: str
     code: str
     item_code: str
-    operation_seq: int | None = None
+    operation_seq: int | None = None  # None: the work order's last operation
     kind: str
-    characteristics: list[dict[str, Any]] = Field(default_factory=list)
+    characteristics: list[CharacteristicRecord] = Field(default_factory=list)
+    sample_size: int = 1
+    every_units: int | None = None
+    every_minutes: int | None = None
+    aql: str | None = None  # final: one of ISO 2859-1's preferred AQLs, as text ("1.0")
+    level: str = "II"
 
 
 class ReasonCodeRecord(_Record):

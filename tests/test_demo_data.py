@@ -8,19 +8,23 @@ import subprocess
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
+from hub.db import open_hub_db
+from hub.importer import apply_import, parse_import_json
+from hub.tables import record
 from kiosk.clock import SystemClock
 from kiosk.demo_data import (
     DEMO_BADGES,
     DEMO_LEFT_BADGE,
     DEMO_STATION_ID,
     DEMO_WORK_CENTERS,
+    demo_reference,
     seed_demo,
 )
 from kiosk.roles import Role
@@ -38,6 +42,7 @@ from kiosk.store.models import (
     WorkOrder,
 )
 from kiosk.work import LotStatus, OperationStatus, WorkOrderStatus
+from sync.reference import InspectionPlanRecord
 
 TODAY = date(2026, 11, 17)
 
@@ -84,7 +89,7 @@ def test_every_role_is_present(store: Store) -> None:
 
 
 def test_every_demo_badge_finds_its_user_and_pin(store: Store) -> None:
-    assert len({demo.badge for demo in DEMO_BADGES}) == len(DEMO_BADGES) == 12
+    assert len({demo.badge for demo in DEMO_BADGES}) == len(DEMO_BADGES) == 13
     with store.read() as session:
         for demo in DEMO_BADGES:
             user = session.exec(select(User).where(User.badge_hash == badge_hash(demo.badge))).one()
@@ -270,4 +275,72 @@ def test_every_maintenance_plan_names_demo_equipment_and_one_interval(store: Sto
         intervals = [plan[k] for k in ("every_days", "every_run_hours", "every_units")]
         assert sum(value is not None for value in intervals) == 1
     kinds = Counter(json.loads(r.data)["kind"] for r in rows if r.entity == "reason_code")
-    assert set(kinds) == {"scrap", "stop", "cause", "action"}
+    assert set(kinds) == {"scrap", "stop", "cause", "action", "defect"}
+
+
+def test_the_hubs_import_takes_the_demo_plans_as_they_are(tmp_path: Path) -> None:
+    records = demo_reference(TODAY)
+    plans = {r.key: r.data for r in records if r.entity == "inspection_plan"}
+    document = {
+        "items": [r.data for r in records if r.entity == "item"],
+        "reason_codes": [r.data for r in records if r.entity == "reason_code"],
+        # What an ERP would send: the plans without their ids and defaults.
+        "inspection_plans": [
+            InspectionPlanRecord.model_validate(plan).model_dump(
+                exclude_defaults=True, exclude={"id"}
+            )
+            for plan in plans.values()
+        ],
+    }
+    engine = open_hub_db(str(tmp_path / "hub.db"))
+    try:
+        apply_import(engine, parse_import_json(document), datetime(2026, 11, 17, tzinfo=UTC))
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(record.c.key, record.c.data).where(record.c.entity == "inspection_plan")
+            ).all()
+    finally:
+        engine.dispose()
+    imported = {key: json.loads(data) for key, data in rows}
+    assert set(imported) == set(plans)
+    for key, plan in imported.items():
+        assert plan | {"id": plans[key]["id"]} == plans[key]
+
+
+def test_kiosk_demo_has_a_plan_of_each_kind_on_open_work(tmp_path: Path) -> None:
+    store = _open(tmp_path / "station.db")
+    try:
+        seed_demo(store, TODAY, daily_checks=True)
+        with store.read() as session:
+            plans = [
+                json.loads(r.data)
+                for r in session.exec(
+                    select(ReferenceRecord).where(ReferenceRecord.entity == "inspection_plan")
+                ).all()
+            ]
+            open_work = {
+                (order.item_code, op.seq)
+                for op, order in session.exec(
+                    select(Operation, WorkOrder)
+                    .join(WorkOrder)
+                    .where(WorkOrder.status == WorkOrderStatus.RELEASED)
+                    .where(Operation.status == OperationStatus.PENDING)
+                ).all()
+            }
+    finally:
+        store.close()
+    assert Counter(plan["kind"] for plan in plans) == {"first_article": 1, "patrol": 2, "final": 1}
+    assert all((plan["item_code"], plan["operation_seq"]) in open_work for plan in plans)
+    first = next(plan for plan in plans if plan["kind"] == "first_article")
+    assert (first["item_code"], first["operation_seq"]) == ("FG-MC200", 10)
+    assert {c["kind"] for c in first["characteristics"]} == {"variable", "attribute"}
+    final = next(plan for plan in plans if plan["kind"] == "final")
+    assert (final["aql"], final["level"]) == ("1.0", "II")
+    assert any(plan["every_units"] is not None for plan in plans if plan["kind"] == "patrol")
+
+
+def test_the_tests_plant_has_no_inspection_plans_to_hold_its_work_up(store: Store) -> None:
+    with store.read() as session:
+        entities = {r.entity for r in session.exec(select(ReferenceRecord)).all()}
+    assert "reason_code" in entities
+    assert "inspection_plan" not in entities

@@ -124,7 +124,19 @@ def plant() -> dict[str, Any]:
                 "item_code": "FG-GW310",
                 "operation_seq": 10,
                 "kind": "first_article",
-                "characteristics": [{"name": "solder joints", "method": "visual"}],
+                "characteristics": [
+                    {"code": "JOINTS", "name_zh": "焊点", "name_en": "Solder joints"},
+                    {
+                        "code": "PASTE_H",
+                        "name_zh": "锡膏厚度",
+                        "name_en": "Paste height",
+                        "kind": "variable",
+                        "lsl": 100,
+                        "usl": 140,
+                        "unit": "µm",
+                        "decimals": 0,
+                    },
+                ],
             }
         ],
     }
@@ -253,7 +265,10 @@ def test_a_json_import_writes_every_entity_with_its_scope(hub: Engine) -> None:
     assert records[("equipment", "EQ-RF-1")].scope == "|WC-SMT|"
     plan = records[("inspection_plan", "IP-GW310-FA")].data
     assert plan is not None
-    assert plan["characteristics"] == [{"name": "solder joints", "method": "visual"}]
+    assert [(c["code"], c["kind"], c["lsl"], c["usl"]) for c in plan["characteristics"]] == [
+        ("JOINTS", "attribute", None, None),
+        ("PASTE_H", "variable", 100.0, 140.0),
+    ]
 
 
 def test_badges_and_pins_are_stored_only_as_their_hashes(hub: Engine) -> None:
@@ -527,7 +542,7 @@ def test_bad_reason_codes_are_reported_by_row(tmp_path: Path) -> None:
         parse_import_file(path)
 
     assert excinfo.value.problems == [
-        "reason_codes.csv row 3: key 'kind': must be one of scrap, stop, cause, action "
+        "reason_codes.csv row 3: key 'kind': must be one of scrap, stop, cause, action, defect "
         "(got 'rework')",
         "reason_codes.csv row 4: key 'code': must not contain ':' (got 'SC:2')",
         "reason_codes.csv row 4: key 'name_en': missing",

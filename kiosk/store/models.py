@@ -304,6 +304,74 @@ class NcTransfer(SQLModel, table=True):
     sender: str | None = None
 
 
+class Inspection(SQLModel, table=True):
+    """An inspection task (检验): raised by an operation's start (first article), its output
+    or running time (patrol), or its final report (a lot); open until judged."""
+
+    __tablename__ = "inspection"
+    id: str = Field(primary_key=True)
+    number: str  # short, for people: "QC-7K2M"
+    plan_code: str = Field(index=True)
+    kind: str  # first_article, patrol, final
+    item_code: str
+    operation_id: str | None = Field(default=None, foreign_key="operation.id", index=True)
+    work_center: str
+    trigger: str  # what raised it: "start", "units", "minutes", "final_report"
+    lot_size: int | None = None  # final: the units the lot holds
+    code_letter: str = ""  # final: ISO 2859-1 sample size code letter
+    severity: str = "normal"  # final: normal, tightened or reduced inspection
+    sample_size: int
+    accept: int  # at most this many nonconforming units: accepted
+    reject: int  # at least this many: rejected
+    status: str = Field(index=True)  # open, passed, failed
+    raised_at: datetime = Field(sa_type=UTCDateTime)
+    raised_mono_ns: int = 0  # patrol by minutes counts from here, on the monotonic clock
+    raised_boot: str = ""
+    judged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    judged_by: str | None = None
+    nonconforming: int | None = None  # units with any characteristic out, once judged
+
+
+class InspectionResult(SQLModel, table=True):
+    """One characteristic of one sample unit, as entered (or read from a gauge)."""
+
+    __tablename__ = "inspection_result"
+    __table_args__ = (UniqueConstraint("inspection_id", "sample_no", "characteristic"),)
+    id: str = Field(primary_key=True)
+    inspection_id: str = Field(foreign_key="inspection.id", index=True)
+    sample_no: int  # 1..sample_size
+    characteristic: str
+    value: float | None = None  # variable characteristics
+    passed: bool
+    defect: str = ""  # attribute: the defect code found
+    entered_at: datetime = Field(sa_type=UTCDateTime)
+    user_id: str | None = None
+
+
+class Disposition(SQLModel, table=True):
+    """What is done with what a failed inspection held (处置), signed electronically: the
+    signer re-entered their PIN; name, time and the meaning of the signature are kept."""
+
+    __tablename__ = "disposition"
+    id: str = Field(primary_key=True)
+    inspection_id: str = Field(foreign_key="inspection.id", unique=True)
+    decision: str  # scrap, rework, concession
+    note: str = ""
+    signer_id: str
+    signer_name: str
+    signed_at: datetime = Field(sa_type=UTCDateTime)
+    meaning: str  # what the signer declared, in the words shown to them
+
+
+class QcSwitching(SQLModel, table=True):
+    """ISO 2859-1 switching state of a final inspection plan: which severity its next lot
+    gets, from the lots judged before (kiosk/qc_sampling.py)."""
+
+    __tablename__ = "qc_switching"
+    plan_code: str = Field(primary_key=True)
+    state: str  # the SwitchingState as JSON
+
+
 class SopDocument(SQLModel, table=True):
     __tablename__ = "sop_document"
     __table_args__ = (UniqueConstraint("code", "version", "language"),)

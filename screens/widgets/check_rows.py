@@ -119,6 +119,10 @@ class ValueRow(Vertical):
     def focus_answer(self) -> None:
         self._input.focus()
 
+    def enter_value(self, text: str) -> None:
+        """A reading from a gauge: judged as if it had been typed."""
+        self._input.value = text
+
     def on_input_changed(self, event: Input.Changed) -> None:
         """Judged as it is typed: a reading out of limits turns red at once."""
         event.stop()
