@@ -25,13 +25,17 @@ routing (operation_seq; none: the work order's last), and when, by its kind:
 "patrol" (sample_size units every_units good units or every_minutes of running: exactly one
 of the two) or "final" (a lot sampled by ISO 2859-1: an aql, one of kiosk.qc_sampling.AQLS
 as text or number, kept as its text, e.g. "0.65"; a level, one of LEVELS, "II" by default;
-no sample_size, the sampling decides it). Only a final plan has an aql and a level, only a
-patrol plan an interval. A plan has at least one characteristic, each with a code unique in
-the plan and Chinese and English names. A "variable" one is measured: at least one of lsl and
-usl (lsl below usl), a nominal within them if given, a unit, decimals (0 to 6, default 2) and
-a gauge. An "attribute" one (the default) is judged pass/fail: no limits or nominal, and the
-defects an inspector may name for it, codes of reason kind "defect" imported now or on the
-hub (none: plain pass/fail).
+no sample_size, the sampling decides it; reduced_allowed, false by default: true once the
+responsible authority approved reduced inspection for it). Only a final plan has an aql, a
+level and reduced_allowed, only a patrol plan an interval. A final plan whose sampling a
+station discontinued (5 lots not accepted on tightened inspection) resumes, at tightened
+inspection, when it is imported changed after the corrective action. A plan has at least
+one characteristic, each with a code unique in the plan and Chinese and English names. A
+"variable" one is measured: at least one of lsl and usl (lsl below usl), a nominal within them
+if given, a unit, decimals (0 to 6, default 2) and a gauge. An "attribute" one (the default)
+is judged pass/fail: no limits or nominal, and the defects an inspector may name for it,
+codes of reason kind "defect" imported now or on the hub (none: plain pass/fail). A user of
+role qc_inspector needs a PIN, to sign dispositions with.
 
 A machine program (NC) is a code, a version and a file_name, with its text given as "body" or
 read from "file", a path relative to the folder of the import file (so not over HTTP) and
@@ -223,6 +227,12 @@ class UserIn(_In):
     # None: the user has no PIN (a PIN the hub had is removed).
     pin: Annotated[str, _Stripped, AfterValidator(_pin_digits)] | None = None
     active: bool = True
+
+    @model_validator(mode="after")
+    def _signs_with_a_pin(self) -> UserIn:
+        if self.role == Role.QC_INSPECTOR and self.pin is None:
+            raise PydanticCustomError("pin", "a QC inspector signs dispositions and needs a PIN")
+        return self
 
 
 class WorkOrderIn(_In):
@@ -416,6 +426,8 @@ class InspectionPlanIn(_In):
     level: Annotated[
         str, StringConstraints(strip_whitespace=True, to_upper=True), _one_of(LEVELS)
     ] = "II"
+    # The responsible authority approved reduced inspection (ISO 2859-1, 9.3.3).
+    reduced_allowed: bool = False
 
     @model_validator(mode="after")
     def _fits_its_kind(self) -> InspectionPlanIn:
@@ -426,6 +438,8 @@ class InspectionPlanIn(_In):
         given = sum(value is not None for value in intervals)
         if self.kind != "final" and (self.aql is not None or "level" in self.model_fields_set):
             raise PydanticCustomError("aql", "only a final plan has an aql and a level")
+        if self.kind != "final" and "reduced_allowed" in self.model_fields_set:
+            raise PydanticCustomError("reduced_allowed", "only a final plan has reduced_allowed")
         if self.kind == "patrol" and given != 1:
             raise PydanticCustomError(
                 "interval", "a patrol plan needs exactly one of every_units, every_minutes"

@@ -268,20 +268,23 @@ class AndonService:
 
     def _heard(self, session: Session) -> list[Escalated]:
         """Exceptions of the line raised elsewhere that reached a level this terminal has
-        not told of yet (read only: their station records the escalation)."""
+        not told of yet (read only: their station records the escalation). The level is
+        the one recorded, or the one their age reached by the wall clock if that is higher:
+        a raising terminal switched off records nothing, and the line must still hear."""
         rows = session.exec(
             select(Andon).where(
                 Andon.station_id != self._station_id,
                 col(Andon.work_center).in_(self._work_centers),
                 col(Andon.resolved_at).is_(None),
                 col(Andon.acknowledged_at).is_(None),
-                col(Andon.level) > 0,
             )
         ).all()
-        heard = [row for row in rows if row.level > self._told.get(row.id, 0)]
+        now = self._now()
+        levels = {row.id: max(row.level, self._level_due(row, now)) for row in rows}
+        heard = [row for row in rows if levels[row.id] > self._told.get(row.id, 0)]
         for row in heard:
-            self._told[row.id] = row.level
-        return [_escalated(row, row.level) for row in heard]
+            self._told[row.id] = levels[row.id]
+        return [_escalated(row, levels[row.id]) for row in heard]
 
     def _late(self, session: Session) -> list[tuple[Andon, int]]:
         """This station's unacknowledged exceptions below the level their age has reached,
@@ -297,11 +300,15 @@ class AndonService:
         now = self._now()
         late = []
         for row in rows:
-            minutes = seconds_between(_raised(row), now) / 60
-            reached = sum(minutes >= after for after in self._escalate_after)
+            reached = self._level_due(row, now)
             if reached > row.level:
                 late.append((row, reached))
         return late
+
+    def _level_due(self, row: Andon, now: Mark) -> int:
+        """The escalation level an unacknowledged exception's age has reached."""
+        minutes = seconds_between(_raised(row), now) / 60
+        return sum(minutes >= after for after in self._escalate_after)
 
     # Helpers.
 

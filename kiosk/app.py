@@ -254,9 +254,9 @@ class KioskApp(App[None]):
         try:
             reading = parse_gauge_line(scan.raw)
         except GaugeLineError as error:
-            self.screen.post_message(GaugeRead(None, error.problem.value))
+            self.screen.post_message(GaugeRead(None, problem=error.problem.value))
             return
-        self.screen.post_message(GaugeRead(reading.value))
+        self.screen.post_message(GaugeRead(reading.value, reading.unit))
 
     def on_kiosk_app_device_changed(self, message: DeviceChanged) -> None:
         tr = self._tr_now()

@@ -2,7 +2,8 @@
 
 Nothing here remembers who is signed in: callers hold the `SignedIn` values they get, so a
 terminal can later have several people signed in, and every event names its own actor.
-Lockout state is derived from the auth events themselves, so it survives a restart.
+Lockout state is derived from the events themselves, so it survives a restart. A PIN
+re-entered to sign (a QC disposition) is checked and counted the same way (`check_pin_in`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from kiosk.clock import Clock
@@ -26,6 +28,9 @@ LOGIN_FAILED = "auth.login_failed"
 LOGOUT = "auth.logout"
 PERMISSION_REFUSED = "auth.permission_refused"
 TERMINAL_CLOSED = "terminal.closed"
+# A disposition signed by re-entering the PIN (kiosk/qc.py) proves the PIN as a sign-in with
+# it does: wrong PINs are counted from the latest of them.
+SIGNED = "qc.dispositioned"
 
 
 class AuthService:
@@ -88,7 +93,7 @@ class AuthService:
             if not user.active:
                 self._fail(session, user.id, Outcome.INACTIVE)
                 return LoginResult(Outcome.INACTIVE, name=user.name)
-            failures, locked_until = self._lock_state(session, user.id)
+            failures, locked_until = self._lock_state(session, user)
             if locked_until is not None:
                 self._fail(session, user.id, Outcome.LOCKED)
                 return LoginResult(Outcome.LOCKED, name=user.name, locked_until=locked_until)
@@ -99,12 +104,7 @@ class AuthService:
                 if pin is None:
                     return LoginResult(Outcome.PIN_REQUIRED, name=user.name)
                 if not pin_matches(pin, user.pin_hash):
-                    self._fail(session, user.id, Outcome.WRONG_PIN)
-                    left = self._policy.max_failed_attempts - failures - 1
-                    if left <= 0:
-                        until = self._clock.now() + timedelta(seconds=self._policy.lockout_seconds)
-                        return LoginResult(Outcome.LOCKED, name=user.name, locked_until=until)
-                    return LoginResult(Outcome.WRONG_PIN, name=user.name, attempts_left=left)
+                    return self._wrong_pin(session, user, failures)
             signed_in = SignedIn(
                 session_id=new_id(),
                 user_id=user.id,
@@ -119,27 +119,67 @@ class AuthService:
                 )
             return LoginResult(Outcome.OK, user=signed_in, name=user.name)
 
+    def check_pin_in(self, session: Session, user: User, pin: str) -> Outcome:
+        """Check the PIN `user` re-enters to sign something, inside the caller's transaction:
+        OK, or why not, recorded as a failed sign-in is. A wrong PIN counts towards the same
+        lockout, and a locked user is refused whatever they enter. A right PIN records
+        nothing here: what it signs (SIGNED) starts the count again."""
+        if not user.active:
+            self._fail(session, user.id, Outcome.INACTIVE)
+            return Outcome.INACTIVE
+        failures, locked_until = self._lock_state(session, user)
+        if locked_until is not None:
+            self._fail(session, user.id, Outcome.LOCKED)
+            return Outcome.LOCKED
+        if user.pin_hash is None:
+            self._fail(session, user.id, Outcome.PIN_NOT_SET)
+            return Outcome.PIN_NOT_SET
+        if not pin_matches(pin, user.pin_hash):
+            return self._wrong_pin(session, user, failures).outcome
+        return Outcome.OK
+
+    def _wrong_pin(self, session: Session, user: User, failures: int) -> LoginResult:
+        """Record a wrong PIN; the one that reaches the limit locks the user."""
+        self._fail(session, user.id, Outcome.WRONG_PIN)
+        left = self._policy.max_failed_attempts - failures - 1
+        if left <= 0:
+            until = self._clock.now() + timedelta(seconds=self._policy.lockout_seconds)
+            return LoginResult(Outcome.LOCKED, name=user.name, locked_until=until)
+        return LoginResult(Outcome.WRONG_PIN, name=user.name, attempts_left=left)
+
     def _fail(self, session: Session, user_id: str | None, outcome: Outcome) -> None:
         self._store.outbox.append(
             session, LOGIN_FAILED, {"reason": outcome.value}, user_id, subject_id=user_id
         )
 
-    def _lock_state(self, session: Session, user_id: str) -> tuple[int, datetime | None]:
-        """Wrong PINs since the last good login, and when the current lockout ends.
+    def _lock_state(self, session: Session, user: User) -> tuple[int, datetime | None]:
+        """Wrong PINs since the user last proved their PIN, and when the current lockout ends.
 
-        Reaching the limit locks the user for `lockout_seconds`; after that the count
-        starts again from zero. Attempts made while locked do not count.
+        A good login proves it where their role signs in with a PIN; a login by badge alone
+        proves nothing (or signing out and in again would allow endless guesses at a
+        signature), a signed disposition does. Reaching the limit locks the user for
+        `lockout_seconds`; after that the count starts again from zero. Attempts made while
+        locked do not count.
         """
+        proofs = [LOGIN] if Role(user.role) in self._policy.pin_required_roles else []
         history = session.exec(
             select(Event)
-            .where(Event.subject_id == user_id, col(Event.type).in_([LOGIN, LOGIN_FAILED]))
+            .where(
+                or_(
+                    and_(
+                        col(Event.subject_id) == user.id,
+                        col(Event.type).in_([*proofs, LOGIN_FAILED]),
+                    ),
+                    and_(col(Event.user_id) == user.id, col(Event.type) == SIGNED),
+                )
+            )
             .order_by(col(Event.seq))
         ).all()
         lockout = timedelta(seconds=self._policy.lockout_seconds)
         failures = 0
         locked_until: datetime | None = None
         for event in history:
-            if event.type == LOGIN:
+            if event.type != LOGIN_FAILED:
                 failures, locked_until = 0, None
             elif json.loads(event.payload)["reason"] == Outcome.WRONG_PIN:
                 if locked_until is not None and event.occurred_at < locked_until:

@@ -48,12 +48,25 @@ TEXTS: dict[str, dict[Language, str]] = {
         ZH: "密码错误，签名未生效。",
         EN: "Wrong PIN: nothing was signed.",
     },
+    "refusal.locked_out": {
+        ZH: "密码错误次数过多，已锁定：请稍后再签名。",
+        EN: "Too many wrong PINs: you are locked out for now. Sign again later.",
+    },
+    "refusal.pin_not_set": {
+        ZH: "您尚未设置密码：签名前请联系管理员设置。",
+        EN: "No PIN is set for you: ask an administrator to set one before signing.",
+    },
+    "refusal.not_a_number": {
+        ZH: "测量值不是有效数字，请重新输入。",
+        EN: "That value is not a finite number: enter the measurement again.",
+    },
     "sync.event.qc.inspection_raised": {ZH: "检验任务", EN: "inspection raised"},
     "sync.event.qc.sample_recorded": {ZH: "检验结果", EN: "inspection results"},
     "sync.event.qc.inspection_judged": {ZH: "检验判定", EN: "inspection judged"},
     "sync.event.qc.dispositioned": {ZH: "不合格处置", EN: "disposition"},
     "sync.event.qc.signature_refused": {ZH: "签名被拒", EN: "signature refused"},
     "sync.event.qc.spc_signal": {ZH: "SPC 异常", EN: "SPC signal"},
+    "sync.event.qc.sampling_discontinued": {ZH: "抽样检验暂停", EN: "sampling discontinued"},
     "qc.decision.scrap": {ZH: "报废", EN: "SCRAP"},
     "qc.decision.rework": {ZH: "返工", EN: "REWORK"},
     "qc.decision.concession": {ZH: "让步接收（按现状使用）", EN: "CONCESSION (use as is)"},
@@ -70,7 +83,7 @@ TEXTS: dict[str, dict[Language, str]] = {
         EN: "{failed} of {sample_size} units failed: {checks}",
     },
     # The space lets a handheld wrap after the decision: Chinese text offers no other break.
-    "disposition.choice": {ZH: "{decision}： 即{explain}", EN: "{decision}: {explain}"},
+    "disposition.choice": {ZH: "{decision}： {explain}", EN: "{decision}: {explain}"},
     "disposition.explain.scrap": {ZH: "报废，不再使用", EN: "scrapped, not used"},
     "disposition.explain.rework": {ZH: "返工至符合要求", EN: "reworked until it conforms"},
     "disposition.explain.concession": {
@@ -112,6 +125,14 @@ TEXTS: dict[str, dict[Language, str]] = {
         EN: "SPC signal: {characteristic} of {item} ({chart}), Nelson rule {rules}, "
         "inspection {number}",
     },
+    # The note of the quality exception raised when a final plan's sampling is discontinued.
+    "qc.sampling_discontinued.note": {
+        ZH: "检验计划 {plan}（{item}）按 ISO 2859-1 暂停抽样检验：加严检验下累计 5 批不接收，"
+        "检验单 {number}。商定纠正措施后，中心下发修改后的计划即以加严检验恢复。",
+        EN: "Acceptance sampling of plan {plan} ({item}) is discontinued per ISO 2859-1: "
+        "5 lots not accepted on tightened inspection, inspection {number}. Once the "
+        "corrective action is agreed, the plan imported as changed resumes it, tightened.",
+    },
     # The control chart screen. CL, LCL, UCL, Cp and Cpk are written so in both languages.
     "key.spc_switch": {ZH: "切换", EN: "Switch"},
     "qc.spc.with_unit": {ZH: "{name}（单位 {unit}）", EN: "{name} ({unit})"},
@@ -143,7 +164,7 @@ TEXTS: dict[str, dict[Language, str]] = {
     "key.qc_record": {ZH: "记录样品", EN: "Record unit"},
     "key.qc_spc": {ZH: "SPC图", EN: "SPC"},
     "key.qc_disposition": {ZH: "处置", EN: "Disposition"},
-    "qc.home_title": {ZH: "待检验：{count}", EN: "To inspect: {count}"},
+    "qc.home_title": {ZH: "待检验：{count}（回车打开）", EN: "To inspect: {count} (Enter opens)"},
     "qc.nothing_to_do": {ZH: "本工位没有待检验任务。", EN: "Nothing to inspect at this station."},
     "qc.kind.first_article": {ZH: "首检", EN: "First article"},
     "qc.kind.patrol": {ZH: "巡检", EN: "Patrol"},
@@ -201,4 +222,18 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "gauge.problem.not_a_number": {ZH: "不是数值", EN: "not a number"},
     "gauge.problem.unknown_unit": {ZH: "单位不认识", EN: "an unknown unit"},
+    "qc.first_article_due": {
+        ZH: "首检任务已生成：请质检员检验第一件，合格前不能报工。",
+        EN: "First-article inspection raised: QC checks the first unit; no report until it passes.",
+    },
+    "qc.unit_found": {ZH: "样品 {sample} ✗ {found}", EN: "Unit {sample} ✗ {found}"},
+    "qc.units_conform": {ZH: "合格样品：{count}", EN: "Units that conform: {count}"},
+    "qc.gauge_wrong_unit": {
+        ZH: "量具读数单位为 {unit}，此项目单位为 {wanted}：未录入。",
+        EN: "The gauge reads in {unit}; this characteristic is in {wanted}: not entered.",
+    },
+    "qc.gauge_wait": {
+        ZH: "正在记录上一个样品：请稍后再测。",
+        EN: "The last unit is being recorded: measure again in a moment.",
+    },
 }

@@ -8,8 +8,9 @@ each sample unit's results; the last unit judges the inspection in the same tran
 at most `accept` nonconforming units pass it. A final inspection moves its plan's ISO 2859-1
 switching state; a measured characteristic's newest point is checked on its control chart
 (kiosk/qc_charts.py), and a signal raises a quality exception. A failed inspection is
-dispositioned by a QC inspector who signs by re-entering their PIN; a refused signature is
-recorded too. Each step is one transaction with its events.
+dispositioned by a QC inspector who signs by re-entering their PIN, under the lockout that
+sign-ins obey (kiosk/auth.py); a refused signature is recorded too. Each step is one
+transaction with its events.
 """
 
 from __future__ import annotations
@@ -24,16 +25,18 @@ from sqlmodel import Session, col, func, select
 from kiosk.andon_records import Raise
 from kiosk.andon_records import raise_in as raise_exception_in
 from kiosk.andon_values import Category, Severity
+from kiosk.auth import SIGNED, AuthService
 from kiosk.clock import Clock
 from kiosk.config import Language
 from kiosk.equipment_reference import in_language
 from kiosk.i18n import Translator
-from kiosk.identity import SignedIn
+from kiosk.identity import Outcome, SignedIn
 from kiosk.ids import new_id
 from kiosk.qc_charts import LARGEST_SUBGROUP, chart_view, charted, newest_rules, series
 from kiosk.qc_records import (
     ON_DISPOSITION,
     ON_MINUTES,
+    first_article_pending,
     keep_switching_state,
     patrols_due,
     plan_named,
@@ -41,7 +44,7 @@ from kiosk.qc_records import (
     raise_inspection_in,
     switching_state,
 )
-from kiosk.qc_sampling import next_state
+from kiosk.qc_sampling import SwitchingState, next_state
 from kiosk.qc_values import (
     CharacteristicKind,
     CharacteristicView,
@@ -59,10 +62,10 @@ from kiosk.qc_values import (
     SampleView,
     SpcSignalView,
     SpcView,
+    as_read,
     judge_value,
 )
 from kiosk.roles import Permission
-from kiosk.security import pin_matches
 from kiosk.store.database import Store
 from kiosk.store.models import (
     Disposition,
@@ -78,21 +81,28 @@ from sync.reference import CharacteristicRecord, InspectionPlanRecord, ReasonCod
 
 SAMPLE_RECORDED = "qc.sample_recorded"
 JUDGED = "qc.inspection_judged"
-DISPOSITIONED = "qc.dispositioned"
+DISPOSITIONED = SIGNED  # proves the signer's PIN: kiosk.auth counts wrong ones from it
 SIGNATURE_REFUSED = "qc.signature_refused"
 SPC_SIGNAL = "qc.spc_signal"
+SAMPLING_DISCONTINUED = "qc.sampling_discontinued"
 DEFECT = "defect"  # the kind of reason code an attribute's defects are
 NOTE_MOST = 500  # characters of a disposition's note kept
 
 
 class QcService:
     def __init__(
-        self, store: Store, clock: Clock, station_id: str, work_centers: Sequence[str]
+        self,
+        store: Store,
+        clock: Clock,
+        station_id: str,
+        work_centers: Sequence[str],
+        auth: AuthService,
     ) -> None:
         self._store = store
         self._clock = clock
         self._station_id = station_id
         self._work_centers = tuple(work_centers)
+        self._auth = auth  # checks a signer's PIN, counting it towards their lockout
 
     # What there is to inspect.
 
@@ -116,6 +126,12 @@ class QcService:
                 .order_by(text("inspection.rowid"))  # as raised, whatever the clock did
             ).all()
             return self._summaries(session, rows, language)
+
+    def waiting_first_article(self, operation_id: str) -> bool:
+        """Whether the operation's reports wait for a first article to pass: what the
+        operator is told after a start."""
+        with self._store.read() as session:
+            return first_article_pending(session, operation_id)
 
     def detail(self, inspection_id: str, language: str) -> InspectionDetail:
         with self._store.read() as session:
@@ -260,8 +276,8 @@ class QcService:
         who: SignedIn,
     ) -> None:
         """Units with any characteristic out are nonconforming; at most `accept` pass it. A
-        final inspection moves its plan's switching state (unless sampling is discontinued:
-        only the corrective action agreed with the authority resumes it, not this station)."""
+        final inspection moves its plan's switching state (`_switched`); the lot that
+        discontinues sampling raises a quality exception."""
         failed_units = session.exec(
             select(func.count(func.distinct(InspectionResult.sample_no))).where(
                 InspectionResult.inspection_id == inspection.id,
@@ -274,14 +290,9 @@ class QcService:
         inspection.judged_at = self._clock.now()
         inspection.judged_by = who.user_id
         session.add(inspection)
-        next_severity = ""
+        state, stopped = None, False
         if inspection.kind == InspectionKind.FINAL and plan is not None:
-            assert plan.aql is not None  # the hub refuses a final plan without one
-            state = switching_state(session, plan.code)
-            if not state.discontinued:
-                state = next_state(state, inspection.code_letter, plan.aql, failed_units)
-                keep_switching_state(session, plan.code, state)
-            next_severity = state.severity.value
+            state, stopped = _switched(session, inspection, plan, failed_units)
         self._store.outbox.append(
             session,
             JUDGED,
@@ -289,8 +300,39 @@ class QcService:
                 "inspection_id": inspection.id,
                 "verdict": inspection.status,
                 "nonconforming": failed_units,
-                "next_severity": next_severity,
+                "next_severity": "" if state is None else state.severity.value,
             },
+            who.user_id,
+            subject_id=inspection.id,
+        )
+        if stopped and plan is not None:
+            self._discontinued(session, inspection, plan, who)
+
+    def _discontinued(
+        self, session: Session, inspection: Inspection, plan: InspectionPlanRecord, who: SignedIn
+    ) -> None:
+        """Sampling of the plan is discontinued (ISO 2859-1, 9.4): a quality exception, for
+        the supplier's corrective action to be agreed, and its event."""
+        what = Raise(
+            category=Category.QUALITY,
+            severity=Severity.HIGH,
+            work_center=inspection.work_center,
+            note=Translator(Language(who.language))(
+                "qc.sampling_discontinued.note",
+                plan=plan.code,
+                item=inspection.item_code,
+                number=inspection.number,
+            ),
+            operation_id=inspection.operation_id,
+        )
+        outbox = self._store.outbox
+        exception = raise_exception_in(
+            session, outbox, self._clock, self._station_id, what, who.user_id
+        )
+        outbox.append(
+            session,
+            SAMPLING_DISCONTINUED,
+            {"plan": plan.code, "inspection_id": inspection.id, "exception_id": exception.id},
             who.user_id,
             subject_id=inspection.id,
         )
@@ -370,12 +412,13 @@ class QcService:
         language: str,
     ) -> DispositionView:
         """Sign what is done with a failed inspection's units. Only a QC inspector signs, by
-        re-entering their own PIN; a refused signature is recorded before it is refused. A
-        first article reworked or scrapped raises a new first-article inspection (the next
-        unit is checked); a concession releases the operation's reports."""
+        re-entering their own PIN: a wrong one counts towards their lockout as at sign-in,
+        and a locked-out inspector cannot sign. A refused signature is recorded before it is
+        refused. A first article reworked or scrapped raises a new first-article inspection
+        (the next unit is checked); a concession releases the operation's reports."""
         with self._store.write() as session:
             inspection = self._here(session, inspection_id)
-            refused = _signature_refused(session, inspection, pin, who)
+            refused = self._signature_refused(session, inspection, pin, who)
             if refused is None:
                 return self._sign(session, inspection, decision, note, who, language)
             self._store.outbox.append(
@@ -386,6 +429,27 @@ class QcService:
                 subject_id=inspection.id,
             )
         raise Refused(refused)  # once the attempt is committed
+
+    def _signature_refused(
+        self, session: Session, inspection: Inspection, pin: str, who: SignedIn
+    ) -> Refusal | None:
+        """Why `who` may not sign this disposition, where the attempt is recorded: not a QC
+        inspector, locked out, no PIN set, or not their PIN. What nobody may sign now is
+        refused outright."""
+        if not who.may(Permission.DISPOSITION):
+            return Refusal.NOT_PERMITTED
+        if inspection.status != InspectionStatus.FAILED:
+            raise Refused(Refusal.NOT_FAILED)
+        signed = session.exec(
+            select(Disposition.id).where(Disposition.inspection_id == inspection.id)
+        ).first()
+        if signed is not None:
+            raise Refused(Refusal.ALREADY_DISPOSITIONED)
+        signer = session.get(User, who.user_id)
+        if signer is None:
+            return Refusal.NOT_PERMITTED
+        outcome = self._auth.check_pin_in(session, signer, pin)
+        return None if outcome is Outcome.OK else _PIN_REFUSALS[outcome]
 
     def _sign(
         self,
@@ -440,33 +504,33 @@ class QcService:
 
     # Control charts.
 
-    def spc(self, item_code: str, characteristic: str, language: str) -> SpcView:
-        """The item's measured characteristic on its control chart: the chart of the sample
-        size it was last inspected with (of those charted), else its plans' smallest."""
+    def spc(
+        self, item_code: str, characteristic: str, language: str, *, plan_code: str | None = None
+    ) -> SpcView:
+        """The item's measured characteristic on its control chart. With `plan_code`, of that
+        plan's inspections only, with its characteristic's limits, on the chart of its sample
+        size (a final plan's lots vary: the size of its newest charted lot). Without, of all
+        the item's plans: the chart of the sample size it was last inspected with (of those
+        charted), else its plans' smallest."""
         with self._store.read() as session:
             found = [
-                (char, plan.sample_size)
+                (char, plan)
                 for plan in plans(session)
-                if plan.item_code == item_code
+                if plan.item_code == item_code and plan_code in (None, plan.code)
                 for char in plan.characteristics
                 if char.code == characteristic and char.kind == CharacteristicKind.VARIABLE
             ]
             if not found:
                 raise Refused(Refusal.UNKNOWN_CHARACTERISTIC)
-            newest = session.exec(
-                select(Inspection.sample_size)
-                .join(InspectionResult, col(InspectionResult.inspection_id) == Inspection.id)
-                .where(
-                    Inspection.item_code == item_code,
-                    InspectionResult.characteristic == characteristic,
-                    col(Inspection.judged_at).is_not(None),
-                    col(Inspection.sample_size) <= LARGEST_SUBGROUP,
-                )
-                .order_by(col(Inspection.judged_at).desc())
-            ).first()
-            size = newest or min((n for _, n in found if charted(n)), default=1)
-            view = _characteristic_view(found[0][0], {}, language)
-            return chart_view(session, item_code, view, size)
+            char, plan = found[0]
+            if plan_code is not None and plan.kind != InspectionKind.FINAL:
+                size: int | None = plan.sample_size
+            else:
+                size = _newest_charted(session, item_code, characteristic, plan_code)
+            if size is None or not charted(size):
+                size = min((p.sample_size for _, p in found if charted(p.sample_size)), default=1)
+            view = _characteristic_view(char, {}, language)
+            return chart_view(session, item_code, view, size, plan_code)
 
     # Helpers.
 
@@ -509,6 +573,7 @@ class QcService:
             InspectionSummary(
                 inspection_id=row.id,
                 number=row.number,
+                plan_code=row.plan_code,
                 kind=InspectionKind(row.kind),
                 item_code=row.item_code,
                 operation=operations.get(row.operation_id or "", ""),
@@ -542,8 +607,9 @@ def _judged(char: CharacteristicView, entry: Entry) -> ResultView:
             raise Refused(Refusal.VALUE_NEEDED)
         value = float(entry)
         if not math.isfinite(value):
-            raise ValueError(f"{char.code}: a measured value must be a finite number")
-        return ResultView(char.code, value, judge_value(char, value), "")
+            raise Refused(Refusal.NOT_A_NUMBER)  # "1e999" is a number to a text box
+        read = float(as_read(value, char.decimals))  # recorded as judged
+        return ResultView(char.code, read, judge_value(char, read), "")
     if not isinstance(entry, tuple):
         raise ValueError(f"{char.code} is an attribute: enter (passed, defect)")
     passed, defect = entry
@@ -555,24 +621,54 @@ def _judged(char: CharacteristicView, entry: Entry) -> ResultView:
     return ResultView(char.code, None, passed, defect)
 
 
-def _signature_refused(
-    session: Session, inspection: Inspection, pin: str, who: SignedIn
-) -> Refusal | None:
-    """Why `who` may not sign this disposition, where the attempt is recorded: not a QC
-    inspector, or not their PIN. What nobody may sign now is refused outright."""
-    if not who.may(Permission.DISPOSITION):
-        return Refusal.NOT_PERMITTED
-    if inspection.status != InspectionStatus.FAILED:
-        raise Refused(Refusal.NOT_FAILED)
-    signed = session.exec(
-        select(Disposition.id).where(Disposition.inspection_id == inspection.id)
-    ).first()
-    if signed is not None:
-        raise Refused(Refusal.ALREADY_DISPOSITIONED)
-    signer = session.get(User, who.user_id)
-    if signer is None or signer.pin_hash is None or not pin_matches(pin, signer.pin_hash):
-        return Refusal.WRONG_PIN
-    return None
+_PIN_REFUSALS = {
+    Outcome.WRONG_PIN: Refusal.WRONG_PIN,
+    Outcome.LOCKED: Refusal.LOCKED_OUT,
+    Outcome.PIN_NOT_SET: Refusal.PIN_NOT_SET,
+    Outcome.INACTIVE: Refusal.NOT_PERMITTED,
+}
+
+
+def _switched(
+    session: Session, inspection: Inspection, plan: InspectionPlanRecord, nonconforming: int
+) -> tuple[SwitchingState, bool]:
+    """The plan's switching state after this lot, and whether the lot discontinued sampling.
+    The lot counts by its own verdict, if it was raised at the severity the state still has:
+    of two lots open at once, the first judged may switch it, and the other was sampled by
+    another table. While sampling is discontinued no lot counts (see `switching_state`)."""
+    state = switching_state(session, plan.code)
+    if state.discontinued or inspection.severity != state.severity:
+        return state, False
+    state = next_state(
+        state,
+        inspection.accept,
+        nonconforming,
+        # The station cannot tell irregular production: the authority's approval stands.
+        production_steady=True,
+        reduced_approved=plan.reduced_allowed,
+    )
+    keep_switching_state(session, plan.code, state)
+    return state, state.discontinued
+
+
+def _newest_charted(
+    session: Session, item_code: str, characteristic: str, plan_code: str | None
+) -> int | None:
+    """The sample size of the newest judged inspection that measured the characteristic (of
+    the plan's, when given), of those charted."""
+    query = (
+        select(Inspection.sample_size)
+        .join(InspectionResult, col(InspectionResult.inspection_id) == Inspection.id)
+        .where(
+            Inspection.item_code == item_code,
+            InspectionResult.characteristic == characteristic,
+            col(Inspection.judged_at).is_not(None),
+            col(Inspection.sample_size) <= LARGEST_SUBGROUP,
+        )
+    )
+    if plan_code is not None:
+        query = query.where(Inspection.plan_code == plan_code)
+    return session.exec(query.order_by(col(Inspection.judged_at).desc())).first()
 
 
 def _characteristics(

@@ -8,9 +8,10 @@ a subgroup (X̄-R); larger samples, a final lot's, are not charted.
 The window is the newest 100 values or 25 subgroups: enough for firm limits (kiosk.spc asks
 for 20), recent enough to follow a process that was deliberately changed. The newest point
 is judged by Nelson rules 1–4 against limits from the points before it in the window, so an
-outlier does not widen the limits it is judged by; with fewer points than kiosk.spc needs
-(2), or no variation among them, it is not judged. Limits from fewer than 20 points are
-provisional, and are used all the same.
+outlier does not widen the limits it is judged by; with fewer than `FIRM_LIMITS_COUNT` (20)
+points before it, or no variation among them, it is not judged: provisional limits from a
+handful of points would raise quality exceptions on a process that is in control. The chart
+shows each point's violations as they were judged: against the points before it.
 """
 
 from __future__ import annotations
@@ -25,14 +26,15 @@ from sqlmodel import Session, col, select
 from kiosk.qc_values import CharacteristicView, ChartKind, SpcView, SpcViolationView
 from kiosk.spc import (
     CONSTANTS,
+    FIRM_LIMITS_COUNT,
     ChartLimits,
     NoVariationError,
     SpcError,
     TooFewPointsError,
+    Violation,
     capability,
     imr_limits,
     last_point_violations,
-    nelson_violations,
     xbar_r_limits,
 )
 from kiosk.store.models import Event, Inspection, InspectionResult
@@ -50,12 +52,17 @@ def charted(sample_size: int) -> bool:
 
 
 def series(
-    session: Session, item_code: str, characteristic: str, sample_size: int
+    session: Session,
+    item_code: str,
+    characteristic: str,
+    sample_size: int,
+    plan_code: str | None = None,
 ) -> list[Subgroup]:
-    """The window of the characteristic's series for inspections of `sample_size` units,
-    oldest first; an inspection missing a value of it is left out."""
+    """The window of the characteristic's series for inspections of `sample_size` units (of
+    one plan's, when `plan_code` is given), oldest first; an inspection missing a value of it
+    is left out."""
     window = WINDOW_VALUES if sample_size == 1 else WINDOW_SUBGROUPS
-    rows = session.exec(
+    query = (
         select(InspectionResult.inspection_id, InspectionResult.value)
         .join(Inspection, col(Inspection.id) == col(InspectionResult.inspection_id))
         .join(Event, and_(col(Event.subject_id) == col(Inspection.id), col(Event.type) == JUDGED))
@@ -65,8 +72,13 @@ def series(
             InspectionResult.characteristic == characteristic,
             col(InspectionResult.value).is_not(None),
         )
-        .order_by(col(Event.seq).desc(), col(InspectionResult.sample_no))
-        .limit(window * sample_size)
+    )
+    if plan_code is not None:
+        query = query.where(Inspection.plan_code == plan_code)
+    rows = session.exec(
+        query.order_by(col(Event.seq).desc(), col(InspectionResult.sample_no)).limit(
+            window * sample_size
+        )
     ).all()
     groups: dict[str, list[float]] = {}  # newest first
     for inspection_id, value in rows:
@@ -77,20 +89,34 @@ def series(
 
 def newest_rules(subgroups: Sequence[Subgroup]) -> list[int]:
     """The Nelson rules the newest subgroup (or value) fires against limits from the ones
-    before it; none when those cannot give limits."""
+    before it; none when those are too few for firm limits or cannot give limits."""
+    points = _points(subgroups)
+    return [int(v.rule) for v in _judged(subgroups, points, len(subgroups) - 1)]
+
+
+def _judged(subgroups: Sequence[Subgroup], points: Sequence[float], at: int) -> list[Violation]:
+    """The violations of point `at` against limits from the points before it: none with
+    fewer than FIRM_LIMITS_COUNT of them, or without variation among them."""
+    if at < FIRM_LIMITS_COUNT:
+        return []
     try:
-        chart = _Chart.of(subgroups[:-1])
+        chart = _Chart.of(subgroups[:at])
     except SpcError:
         return []
-    points = _points(subgroups)
-    return [int(v.rule) for v in last_point_violations(points, chart.center, chart.sigma)]
+    return last_point_violations(points[: at + 1], chart.center, chart.sigma)
 
 
 def chart_view(
-    session: Session, item_code: str, char: CharacteristicView, sample_size: int
+    session: Session,
+    item_code: str,
+    char: CharacteristicView,
+    sample_size: int,
+    plan_code: str | None = None,
 ) -> SpcView:
-    """The characteristic's window against limits from that same window."""
-    subgroups = series(session, item_code, char.code, sample_size)
+    """The characteristic's window (of one plan's inspections, when `plan_code` is given)
+    against limits from that same window; each point's violations as it was judged when it
+    was entered, against limits from the points before it."""
+    subgroups = series(session, item_code, char.code, sample_size, plan_code)
     points = tuple(_points(subgroups))
     kind = ChartKind.IMR if sample_size == 1 else ChartKind.XBAR_R
     blank = SpcView(
@@ -123,7 +149,7 @@ def chart_view(
         fit = None  # nothing to be capable of: the importer refuses it, older data may not
     else:
         fit = capability(chart.center, chart.within, char.lsl, char.usl)
-    violations = nelson_violations(points, chart.center, chart.sigma)
+    violations = [v for at in range(len(points)) for v in _judged(subgroups, points, at)]
     return replace(
         blank,
         center=chart.center,

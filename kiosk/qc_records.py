@@ -10,6 +10,7 @@ ISO 2859-1 at the severity the plan's switching state gives (kiosk/qc_sampling.p
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -129,7 +130,8 @@ def raise_after_report_in(
     """What a report raises: a patrol for each plan by units whose multiple of `every_units`
     the operation's good units crossed (`good_before` → `good_total`: one inspection however
     many multiples one report crosses); on a final report, the lot's final inspection of
-    `good_total` units."""
+    `good_total` units, at the plan's switching severity: tightened while acceptance
+    sampling is discontinued, as the lot is inspected all the same."""
     raised = [
         raise_inspection_in(session, outbox, clock, plan, operation, ON_UNITS, user_id)
         for plan in plans_for(session, operation, item_code, InspectionKind.PATROL)
@@ -173,7 +175,8 @@ def raise_inspection_in(
     inspection_id = new_id()
     row = Inspection(
         id=inspection_id,
-        number=f"QC-{short_code(inspection_id)[:4]}",
+        # Like a maintenance order's: 25 random bits a day at a station, collisions unlikely.
+        number=f"QC-{clock.now().astimezone():%y%m%d}-{short_code(inspection_id)[:5]}",
         plan_code=plan.code,
         kind=plan.kind,
         item_code=plan.item_code,
@@ -220,11 +223,15 @@ def raise_inspection_in(
 
 
 def switching_state(session: Session, plan_code: str) -> SwitchingState:
+    """The plan's switching state. Sampling discontinued (9.4) resumes at tightened
+    inspection once the supplier's corrective action is agreed: the QC engineer re-imports
+    the plan at the hub, changed as agreed (an identical import sends stations nothing), and
+    the record this station holds then differs from the one the state was kept under."""
     row = session.get(QcSwitching, plan_code)
     if row is None:
         return SwitchingState()
     data = json.loads(row.state)
-    return SwitchingState(
+    state = SwitchingState(
         severity=Severity(data["severity"]),
         discontinued=data["discontinued"],
         score=data["score"],
@@ -232,12 +239,22 @@ def switching_state(session: Session, plan_code: str) -> SwitchingState:
         accepted_run=data["accepted_run"],
         not_accepted=data["not_accepted"],
     )
+    if state.discontinued and data.get("plan") != _plan_digest(session, plan_code):
+        return SwitchingState(Severity.TIGHTENED)
+    return state
 
 
 def keep_switching_state(session: Session, plan_code: str, state: SwitchingState) -> None:
+    """Keep the state with a digest of the plan record it was reached under."""
     row = session.get(QcSwitching, plan_code) or QcSwitching(plan_code=plan_code, state="")
-    row.state = json.dumps(asdict(state))
+    row.state = json.dumps(asdict(state) | {"plan": _plan_digest(session, plan_code)})
     session.add(row)
+
+
+def _plan_digest(session: Session, plan_code: str) -> str | None:
+    """SHA-256 of the plan's record as the hub sent it; None once withdrawn."""
+    row = session.get(ReferenceRecord, (PLAN, plan_code))
+    return None if row is None else hashlib.sha256(row.data.encode()).hexdigest()
 
 
 # Patrols by minutes of running.

@@ -216,8 +216,7 @@ class SwitchingState:
 
 def next_state(
     state: SwitchingState,
-    code_letter: str,
-    aql: Decimal | str,
+    accept: int,
     nonconforming: int,
     *,
     production_steady: bool = True,
@@ -226,19 +225,16 @@ def next_state(
 ) -> SwitchingState:
     """The state after a lot's original inspection (resubmitted lots do not count).
 
-    The lot was inspected by the plan for `code_letter` and `aql` at `state.severity` and
-    `nonconforming` items were found. Reduced inspection starts only when the responsible
-    authority approves it (`reduced_approved`) and production is at a steady rate
-    (9.3.3.1); it ends on a lot not accepted, on irregular or delayed production, or when
+    The lot was inspected at `state.severity` by a plan accepting at most `accept`
+    nonconforming items, and `nonconforming` were found. Reduced inspection starts only when
+    the responsible authority approves it (`reduced_approved`) and production is at a steady
+    rate (9.3.3.1); it ends on a lot not accepted, on irregular or delayed production, or when
     other conditions warrant normal inspection (`normal_warranted`, 9.3.4).
     """
     if state.discontinued:
         raise SamplingError(
             "acceptance sampling is discontinued until the supplier's corrective action is agreed"
         )
-    table = _TABLES[state.severity]
-    column = _aql_column(aql)
-    row, accept = _resolve(table, _letter_row(code_letter), column)
     accepted = nonconforming <= accept
     if state.severity is Severity.REDUCED:
         return (
@@ -255,15 +251,25 @@ def next_state(
     if not accepted and False in state.recent:
         return SwitchingState(Severity.TIGHTENED)
     if accept >= 2:
-        # "Accepted had the AQL been one step tighter", with the same sample: the plan one
-        # column to the left in the same row, which for Ac >= 2 is never an arrow.
-        _, tighter = _resolve(table, row, column - 1)
-        score = state.score + 3 if nonconforming <= tighter else 0
+        score = state.score + 3 if nonconforming <= tighter_accept(accept) else 0
     else:
         score = state.score + 2 if accepted else 0
     if score >= 30 and production_steady and reduced_approved:
         return SwitchingState(Severity.REDUCED)
     return replace(state, score=score, recent=(*state.recent, accepted)[-4:])
+
+
+# Along every row of Table 2-A the acceptance numbers run in this order, left to right.
+_NORMAL_ACCEPTS = (0, 1, 2, 3, 5, 7, 10, 14, 21, 30, 44)
+
+
+def tighter_accept(accept: int) -> int:
+    """9.3.3.2: the acceptance number "had the AQL been one step tighter", with the same
+    sample, for a normal plan (Table 2-A) accepting `accept` >= 2: the plan one column to the
+    left in its row, never an arrow there."""
+    if accept < 2 or accept not in _NORMAL_ACCEPTS:
+        raise SamplingError(f"{accept} is not an acceptance number of 2 or more in Table 2-A")
+    return _NORMAL_ACCEPTS[_NORMAL_ACCEPTS.index(accept) - 1]
 
 
 def _resolve(table: _Table, row: int, column: int) -> tuple[int, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from enum import StrEnum
 
 
@@ -63,12 +64,24 @@ class CharacteristicView:
     defects: tuple[DefectChoice, ...]  # attribute: what a failed unit may be marked with
 
 
+def as_read(value: float, decimals: int) -> Decimal:
+    """A finite measured value as it is entered, shown and recorded: rounded to `decimals`
+    places by ASTM E29's rounding method, half to even on the decimal value the reader sees
+    (2.675 reads 2.68, where float rounding of its binary value gives 2.67)."""
+    exact = Decimal(str(value))
+    # Precision for every digit up to the last place kept, however large the value.
+    digits = Context(prec=max(28, exact.adjusted() + decimals + 2))
+    return exact.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_EVEN, digits)
+
+
 def judge_value(char: CharacteristicView, value: float) -> bool:
-    """A measured value is within its limits, both inclusive. The value is first rounded to
-    the characteristic's decimals, as it is entered and shown (ASTM E29's rounding method):
-    a value that reads as the limit is within it, on the screen and in the record alike."""
-    shown = round(value, char.decimals)
-    return (char.lsl is None or shown >= char.lsl) and (char.usl is None or shown <= char.usl)
+    """A finite measured value is within its limits, both inclusive, as it reads at the
+    characteristic's decimals (`as_read`): a value that reads as the limit is within it, on
+    the screen and in the record alike."""
+    shown = as_read(value, char.decimals)
+    return (char.lsl is None or shown >= Decimal(str(char.lsl))) and (
+        char.usl is None or shown <= Decimal(str(char.usl))
+    )
 
 
 @dataclass(frozen=True)
@@ -96,7 +109,8 @@ class InspectionSummary:
     """An inspection as a list shows it."""
 
     inspection_id: str
-    number: str  # "QC-7K2M", read out on the floor
+    number: str  # "QC-261125-7K2MQ", read out on the floor
+    plan_code: str  # the plan it follows: its chart holds its own inspections
     kind: InspectionKind
     item_code: str
     operation: str  # "WO-2611-0032 20 Reflow & AOI", "" without an operation
@@ -172,7 +186,9 @@ class SpcViolationView:
 @dataclass(frozen=True)
 class SpcView:
     """A variable characteristic of an item on its control chart: the newest points (values
-    for I-MR, subgroup means for X̄-R) against limits from those same points."""
+    for I-MR, subgroup means for X̄-R) against limits from those same points. `violations`
+    are each point's as it was judged when entered: against limits from the points before
+    it, once there are 20 of them."""
 
     item_code: str
     characteristic: str

@@ -60,9 +60,10 @@ def open_services(config: StationConfig, clock: Clock) -> Services:
     centers = config.station.work_centers
     nc = NcProgramService(store, clock, centers, config.nc.machines)
     nc.settle_interrupted()  # sends a crash or power cut cut short, before anyone sends more
+    auth = AuthService(store, clock, config.security)
     return Services(
         store=store,
-        auth=AuthService(store, clock, config.security),
+        auth=auth,
         tasks=TaskService(store, clock, config.station.work_centers, sops, config.shifts.starts),
         materials=MaterialService(store, clock, config.station.work_centers),
         handling=MaterialHandlingService(store, clock, config.station.work_centers),
@@ -84,5 +85,5 @@ def open_services(config: StationConfig, clock: Clock) -> Services:
             config.andon.escalate_after_minutes,
         ),
         maintenance=MaintenanceService(store, clock, centers),
-        qc=QcService(store, clock, config.station.id, centers),
+        qc=QcService(store, clock, config.station.id, centers, auth),
     )

@@ -107,6 +107,9 @@ class Refusal(StrEnum):
     NOT_FAILED = "not_failed"  # only a failed inspection is dispositioned
     ALREADY_DISPOSITIONED = "already_dispositioned"
     WRONG_PIN = "wrong_pin"
+    LOCKED_OUT = "locked_out"  # too many wrong PINs, at sign-in or signing: for a while
+    PIN_NOT_SET = "pin_not_set"  # the signer has no PIN to sign with
+    NOT_A_NUMBER = "not_a_number"  # a measured value that is infinite or not a number
 
 
 class Refused(Exception):

@@ -13,4 +13,5 @@ class GaugeRead(Message):
     # Only the screen it is given to handles it.
     bubble = False
     value: Decimal | None  # None: the line was not a reading
+    unit: str | None = None  # "mm", "in" or "µm" when the gauge said; None: it did not
     problem: str = ""  # devices.gauge.GaugeProblem's value when it was not

@@ -233,6 +233,8 @@ class HomeScreen(RaisesAndon):
             self.post_message(self.RefusedMessage(refused.reason.value))
             return
         self.post_message(self.Changed(task, verb))
+        if verb == "start" and self._services.qc.waiting_first_article(operation_id):
+            self.post_message(self.Notice("qc.first_article_due", {}))
 
     # Answers from the workers.
 
@@ -487,6 +489,10 @@ class HomeScreen(RaisesAndon):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="report-sheet")
     def _load_report_sheet(self, operation_id: str) -> None:
+        if self._services.qc.waiting_first_article(operation_id):
+            # Said before the form, so nothing typed into it is lost to the refusal.
+            self.post_message(self.RefusedMessage(Refusal.FIRST_ARTICLE_PENDING.value))
+            return
         sheet = self._services.reports.sheet(operation_id)
         reasons = self._services.reports.scrap_reasons(self.user.language)
         self.post_message(self.ReportSheetLoaded(sheet, reasons))

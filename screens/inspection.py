@@ -19,6 +19,7 @@ from kiosk.clock import Clock
 from kiosk.daily_check_values import CheckItem, CheckKind
 from kiosk.i18n import Translator
 from kiosk.identity import SignedIn
+from kiosk.length_units import convert
 from kiosk.qc_values import (
     CharacteristicKind,
     CharacteristicView,
@@ -68,6 +69,8 @@ class InspectionScreen(SignedInScreen):
     InspectionScreen #insp-plan { height: auto; padding: 0 1; color: $text-muted; }
     InspectionScreen #insp-rows { height: 1fr; }
     InspectionScreen #insp-outcome { height: auto; padding: 0 1; text-style: bold; }
+    InspectionScreen #insp-rows Static { padding: 0 1; }
+    InspectionScreen #insp-rows .finding { color: $text-error; }
     """
 
     @dataclass
@@ -203,6 +206,10 @@ class InspectionScreen(SignedInScreen):
             self.action_record()
 
     def on_gauge_read(self, message: GaugeRead) -> None:
+        if self._busy():  # said, not lost without a word: measure again in a moment
+            self.app.bell()
+            self.notify(self.tr("qc.gauge_wait"), severity="warning")
+            return
         if self.judged or message.value is None:
             self.app.bell()
             if message.value is None:
@@ -217,7 +224,16 @@ class InspectionScreen(SignedInScreen):
             self.notify(self.tr("qc.gauge_no_value_row"), severity="warning")
             return
         char = self._char(row.item.code)
-        row.enter_value(f"{float(message.value):.{char.decimals}f}")
+        value = message.value
+        if message.unit is not None and message.unit != char.unit:
+            converted = convert(value, message.unit, char.unit)
+            if converted is None:  # a length for a torque: not this characteristic's
+                self.app.bell()
+                text = self.tr("qc.gauge_wrong_unit", unit=message.unit, wanted=char.unit)
+                self.notify(text, severity="error", timeout=10)
+                return
+            value = converted
+        row.enter_value(f"{value:.{char.decimals}f}")
         self._next(row, enter=False)
 
     def _gauge_row(self) -> ValueRow | None:
@@ -228,8 +244,13 @@ class InspectionScreen(SignedInScreen):
 
     # Actions.
 
+    def _busy(self) -> bool:
+        """A unit is being recorded, or the next one read: its rows are not the next unit's
+        yet, so nothing may be entered into them."""
+        return any(w.group in ("record", "reload") and not w.is_finished for w in self.workers)
+
     def action_record(self) -> None:
-        if self.judged or any(w.group == "record" and not w.is_finished for w in self.workers):
+        if self.judged or self._busy():
             return  # judged already, or a second press (gloves) waits for the first
         results: dict[str, Entry] = {}
         for row in self._rows:
@@ -250,10 +271,12 @@ class InspectionScreen(SignedInScreen):
         if not measured:
             self.notify(self.tr("qc.no_measured"), severity="warning")
             return
-        item = self.detail.summary.item_code
-        self.app.push_screen(
-            SpcChartScreen(self.tr, self._station, self._clock, self.user, self._qc, item, measured)
-        )
+        summary = self.detail.summary
+        chart = SpcChartScreen(
+            self.tr, self._station, self._clock, self.user, self._qc, summary.item_code, measured,
+            plan_code=summary.plan_code,
+        )  # fmt: skip
+        self.app.push_screen(chart)
 
     def action_disposition(self) -> None:
         if self.detail.verdict is not InspectionStatus.FAILED or self.detail.disposition:
@@ -269,6 +292,8 @@ class InspectionScreen(SignedInScreen):
         self.app.push_screen(DispositionScreen(self.tr, self._qc, self.user, self.detail), signed)
 
     def action_back(self) -> None:
+        if any(w.group == "record" and not w.is_finished for w in self.workers):
+            return  # its verdict is on its way: leave once it is shown
         self.dismiss()
 
     # Helpers.
@@ -278,6 +303,7 @@ class InspectionScreen(SignedInScreen):
         if self.judged:
             self._say_judged()
             self._set_rows([])
+            self.query_one("#insp-rows", VerticalScroll).mount_all(self._findings())
             return
         self._defects.clear()
         self._set_rows([_row(self.tr, n, c) for n, c in enumerate(self.detail.characteristics, 1)])
@@ -293,6 +319,27 @@ class InspectionScreen(SignedInScreen):
         box.remove_children()
         self._rows = rows
         box.mount_all(rows)
+
+    def _findings(self) -> list[Static]:
+        """What a judged inspection found: each nonconforming unit with what failed on it,
+        then how many conformed (what the disposition is about)."""
+        lines = []
+        for sample in self.detail.samples:
+            if sample.conforming:
+                continue
+            failed = []
+            for result in (r for r in sample.results if not r.passed):
+                char = self._char(result.characteristic)
+                if result.value is not None:
+                    failed.append(f"{char.name} {result.value:.{char.decimals}f} {char.unit}")
+                else:
+                    defect = next((d.name for d in char.defects if d.code == result.defect), "")
+                    failed.append(f"{char.name}: {defect}" if defect else char.name)
+            text = self.tr("qc.unit_found", sample=sample.sample_no, found="; ".join(failed))
+            lines.append(Static(text, markup=False, classes="finding"))
+        good = sum(sample.conforming for sample in self.detail.samples)
+        lines.append(Static(self.tr("qc.units_conform", count=good), markup=False))
+        return lines
 
     def _plan_line(self) -> str:
         d = self.detail

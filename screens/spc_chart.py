@@ -71,10 +71,12 @@ class SpcChartScreen(SignedInScreen):
         qc: QcService,
         item_code: str,
         characteristics: Sequence[CharacteristicView],
+        plan_code: str | None = None,
     ) -> None:
         super().__init__(tr, station, clock, user)
         self._qc = qc
         self._item_code = item_code
+        self._plan_code = plan_code  # None: every plan's inspections of the item
         self.characteristics = tuple(
             c for c in characteristics if c.kind is CharacteristicKind.VARIABLE
         )
@@ -108,7 +110,9 @@ class SpcChartScreen(SignedInScreen):
     @work(thread=True, exit_on_error=False, exclusive=True, group="load", name="spc-chart")
     def _load(self, characteristic: str) -> None:
         try:
-            view = self._qc.spc(self._item_code, characteristic, self.tr.language)
+            view = self._qc.spc(
+                self._item_code, characteristic, self.tr.language, plan_code=self._plan_code
+            )
         except Refused as refused:
             self.post_message(self.RefusedMessage(characteristic, refused.reason.value))
             return

@@ -321,6 +321,15 @@ class SpcSignal(EventPayload, frozen=True):
     exception_id: str
 
 
+class SamplingDiscontinued(EventPayload, frozen=True):
+    """A final plan's acceptance sampling is discontinued (ISO 2859-1, 9.4) by the lot of
+    `inspection_id`; `exception_id` is the quality exception raised for it."""
+
+    plan: str
+    inspection_id: str
+    exception_id: str
+
+
 EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
     "auth.login": SessionPayload,
     "auth.login_failed": LoginFailed,
@@ -361,6 +370,7 @@ EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
     "qc.dispositioned": InspectionDispositioned,
     "qc.signature_refused": SignatureRefused,
     "qc.spc_signal": SpcSignal,
+    "qc.sampling_discontinued": SamplingDiscontinued,
 }
 
 # Payload fields that name something the central side looks events up by.

@@ -156,7 +156,9 @@ class InspectionPlanRecord(_Record):
     """What to inspect of an item, and when: "first_article" (the first unit(s) after an
     operation starts; blocks its reports until passed), "patrol" (every `every_units` good
     units or `every_minutes` of running), or "final" (a lot, sampled by ISO 2859-1 at `aql`
-    and `level`). First-article and patrol inspect `sample_size` units."""
+    and `level`). First-article and patrol inspect `sample_size` units. `reduced_allowed`:
+    the responsible authority approved reduced inspection for a final plan (ISO 2859-1,
+    9.3.3)."""
 
     id: str
     code: str
@@ -169,6 +171,7 @@ class InspectionPlanRecord(_Record):
     every_minutes: int | None = None
     aql: str | None = None  # final: one of ISO 2859-1's preferred AQLs, as text ("1.0")
     level: str = "II"
+    reduced_allowed: bool = False
 
 
 class ReasonCodeRecord(_Record):

@@ -203,7 +203,8 @@ def test_unacknowledged_exceptions_escalate_one_event_per_level(
     andon = services.andon  # the station's config: 5, 15 and 30 minutes
     late = andon.raise_exception(RaiseRequest(Category.MATERIAL), operator(services))
     answered = andon.raise_exception(RaiseRequest(Category.OTHER), operator(services))
-    other_station_row(services, clock, "WC-SMT")  # its own station escalates it, not this one
+    # Acknowledged where it was raised: it escalates nowhere.
+    other_station_row(services, clock, "WC-SMT", acknowledged_at=clock.now())
     clock.advance(60)
     andon.acknowledge(answered.exception_id, lead(services))
 
@@ -228,7 +229,7 @@ def test_unacknowledged_exceptions_escalate_one_event_per_level(
     ]
     assert escalations == [(late.exception_id, 1), (late.exception_id, 2), (late.exception_id, 3)]
     summary = andon.summary()
-    assert (summary.open, summary.highest_level, summary.unacknowledged) == (3, 3, 2)
+    assert (summary.open, summary.highest_level, summary.unacknowledged) == (3, 3, 1)
 
 
 def test_a_wall_clock_set_back_bends_no_duration(services: Services, clock: FakeClock) -> None:
@@ -307,3 +308,18 @@ def test_every_terminal_of_the_line_tells_of_a_level_another_station_reached_onc
         session.add(row)
     assert [(e.exception_id, e.level) for e in andon.escalate_due()] == [(theirs, 2)]
     assert andon_events(services) == []  # its own station records the escalation, not this one
+
+
+def test_the_line_hears_a_level_even_when_the_raising_terminal_is_off(
+    services: Services, clock: FakeClock
+) -> None:
+    """Its terminal records no escalation while off; the others ring by the raise's age."""
+    andon = services.andon
+    theirs = other_station_row(services, clock, "WC-ASM")  # raised 3 minutes ago, level 0
+    assert andon.escalate_due() == []
+    clock.advance(2 * 60 + 1)  # 5 minutes since the raise, by the wall clock
+    assert [(e.exception_id, e.level) for e in andon.escalate_due()] == [(theirs, 1)]
+    assert andon.escalate_due() == []  # told once
+    clock.advance(10 * 60)
+    assert [(e.exception_id, e.level) for e in andon.escalate_due()] == [(theirs, 2)]
+    assert andon_events(services) == []  # nothing recorded here: it is not this station's

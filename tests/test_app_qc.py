@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 from kiosk.app import KioskApp
-from kiosk.config import load_config
+from kiosk.config import Language, load_config
 from kiosk.i18n import Translator
 from kiosk.identity import SignedIn
 from kiosk.qc_sampling import plan_for
@@ -29,10 +29,13 @@ from screens.qc_home import QcHome
 from screens.widgets.check_rows import PassFailRow, ValueRow
 from screens.widgets.key_bar import KeyBar
 from tests.fakes import FakeClock
-from tests.test_app import type_and_enter, wait_for
+from tests.test_app import events_of, sign_in, type_and_enter, wait_for
 from tests.test_app_devices import Port, notified
-from tests.test_materials import signed_in
+from tests.test_app_reporting import select as select_task
+from tests.test_materials import signed_in, smt_task
 from tests.test_qc import SOLDER, THICK, keep_plan, reflow
+
+EN = Translator(Language.EN)
 
 
 @pytest.fixture
@@ -78,6 +81,10 @@ async def recorded(pilot: Pilot[None], screen: InspectionScreen, units: int) -> 
 
 def outcome(screen: InspectionScreen) -> str:
     return str(screen.query_one("#insp-outcome", Static).render())
+
+
+def findings(screen: InspectionScreen) -> list[str]:
+    return [str(w.render()) for w in screen.query("#insp-rows Static")]
 
 
 def all_shown(screen: InspectionScreen) -> bool:
@@ -139,6 +146,11 @@ async def test_a_first_article_is_entered_by_keys_and_gauge_judged_and_dispositi
         failed = tr("qc.failed", bad=1)
         await wait_for(pilot, lambda: outcome(screen).startswith(failed))
         assert tr("qc.disposition_hint") in outcome(screen)
+        # What was found stays on screen for the disposition: unit 2, both failures.
+        unit_2 = tr("qc.unit_found", sample=2, found="").strip()
+        await wait_for(pilot, lambda: any(unit_2 in line for line in findings(screen)))
+        [line] = [line for line in findings(screen) if unit_2 in line]
+        assert "1.75" in line and tr("qc.units_conform", count=1) in findings(screen)
         assert all_shown(screen)
 
         await pilot.press("escape")
@@ -300,3 +312,67 @@ async def test_a_final_report_raises_a_lot_sampled_by_iso_2859_that_its_reject_n
     assert (lot.sample_size, lot.accept, lot.nonconforming, lot.status) == (
         plan.sample_size, plan.accept, plan.reject, InspectionStatus.FAILED,
     )  # fmt: skip
+
+
+async def test_the_operator_starting_a_task_is_told_its_first_article_comes_first(
+    qc_app: KioskApp, services: Services
+) -> None:
+    app = qc_app
+    keep_plan(services, "FA-MC200-SMT", "first_article", THICK, seq=10)
+    placement = smt_task(services)
+    async with app.run_test(size=(120, 40)) as pilot:
+        home = await sign_in(pilot, app, "E1003")
+        await select_task(pilot, home, placement.operation_id)
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: notified(app, EN("qc.first_article_due")))
+        await pilot.press("f12")  # a report is refused before its form opens: nothing typed lost
+        await wait_for(pilot, lambda: notified(app, EN("refusal.first_article_pending")))
+        assert app.screen is home
+    [first] = services.qc.to_do("en")
+    assert first.operation.startswith(placement.work_order)
+
+
+async def test_a_gauge_reading_in_inches_is_entered_in_the_characteristics_millimetres(
+    qc_app: KioskApp, services: Services, gauge: Port
+) -> None:
+    app = qc_app
+    torque = THICK.model_copy(update={"code": "TORQUE", "name_en": "Torque", "unit": "N·m"})
+    keep_plan(services, "FA-MC200-REFLOW", "first_article", THICK, torque)
+    reflow(services, signed_in(services, "E1003"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await qc_home(pilot, app, "E1014")
+        screen = await open_inspection(pilot, app)
+        await wait_for(pilot, lambda: len(screen.query(ValueRow)) == 2)
+        thick, torque_row = screen.query(ValueRow)
+        await wait_for(pilot, lambda: thick.has_focus_within)
+        gauge.send(b"0.0630 in\r")  # 1.6002 mm: within 1.50-1.70
+        await wait_for(pilot, lambda: thick.has_class("-good"))
+        answer = thick.answer()
+        assert answer is not None and answer.value == pytest.approx(1.60)
+        await wait_for(pilot, lambda: torque_row.has_focus_within)
+        gauge.send(b"12.3 mm\r")  # a length for a torque: refused, nothing entered
+        wrong = EN("qc.gauge_wrong_unit", unit="mm", wanted="N·m")
+        await wait_for(pilot, lambda: notified(app, wrong))
+        assert torque_row.answer() is None
+
+
+async def test_a_second_enter_with_gloves_records_the_unit_once(
+    qc_app: KioskApp, services: Services
+) -> None:
+    app = qc_app
+    keep_plan(services, "PT-MC200", "patrol", THICK, every_units=5, sample_size=2)
+    operator = signed_in(services, "E1003")
+    operation = reflow(services, operator)
+    services.reports.report(operation, ReportRequest(5, 0, None, False), operator)
+    async with app.run_test(size=(40, 16)) as pilot:
+        await qc_home(pilot, app, "E1014")
+        screen = await open_inspection(pilot, app)
+        await wait_for(pilot, lambda: screen.query_one(ValueRow).has_focus_within)
+        await pilot.press(*"1e999")  # the number field takes it; it is no reading
+        row = screen.query_one(ValueRow)
+        assert row.has_class("-bad") and row.answer() is None
+        await pilot.press(*(["backspace"] * 5))
+        await pilot.press(*"1.60", "enter", "enter")
+        await recorded(pilot, screen, 1)
+        await pilot.pause(0.3)
+    assert len(events_of(services, "qc.sample_recorded")) == 1

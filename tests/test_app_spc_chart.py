@@ -38,7 +38,7 @@ from sync.reference import CharacteristicRecord
 from tests.fakes import FakeClock
 from tests.test_app import type_and_enter, wait_for
 from tests.test_materials import signed_in
-from tests.test_qc import BASELINE, SOLDER, THICK, keep_plan, reflow, report, the_open
+from tests.test_qc import HISTORY, SOLDER, THICK, keep_plan, reflow, report, the_open
 
 EN = Translator(Language.EN)
 WARP = CharacteristicRecord(
@@ -51,11 +51,10 @@ WARP = CharacteristicRecord(
     decimals=2,
     gauge="Feeler gauge",
 )
-# Six rising after an in-control start: Nelson rule 3 fires on any limits. 18 points in all,
-# so the limits are provisional.
-THICK_VALUES = [*BASELINE, 1.58, 1.59, 1.60, 1.61, 1.62, 1.63, 1.61, 1.60]
-WARP_VALUES = [0.04, 0.05, 0.03, 0.06, 0.04, 0.05, 0.05, 0.03, 0.04, 0.06, 0.05, 0.04]
-WARP_VALUES += WARP_VALUES[: len(THICK_VALUES) - len(WARP_VALUES)]
+# Six rising after 20 in-control values (firm limits): Nelson rule 3 fires. 28 points in all.
+THICK_VALUES = [*HISTORY, 1.58, 1.59, 1.60, 1.61, 1.62, 1.63, 1.61, 1.60]
+_WARP = [0.04, 0.05, 0.03, 0.06, 0.04, 0.05, 0.05, 0.03, 0.04, 0.06, 0.05, 0.04]
+WARP_VALUES = (_WARP * 3)[: len(THICK_VALUES)]
 SIZES = [(40, 16), (120, 40)]
 
 
@@ -186,7 +185,7 @@ async def test_the_inspector_reads_the_chart_its_figures_and_the_rule_that_fired
     thick = imr_limits(THICK_VALUES)
     thick_fit = capability(thick.individuals.center, thick.sigma, THICK.lsl, THICK.usl)
     fired = nelson_violations(THICK_VALUES, thick.individuals.center, thick.individuals.sigma)
-    assert [(int(v.rule), v.index) for v in fired] == [(3, 15)]  # the six rising
+    assert [(int(v.rule), v.index) for v in fired] == [(3, 25)]  # the six rising
     narrow = size[0] < 60
 
     async with app.run_test(size=size) as pilot:
@@ -196,14 +195,13 @@ async def test_the_inspector_reads_the_chart_its_figures_and_the_rule_that_fired
 
         # The figures, whole and in at most two lines on the handheld.
         expected = [
-            "n=18",
+            "n=28",
             f"CL {limit(thick.individuals.center)}",
             f"LCL {limit(thick.individuals.lower)}",
             f"UCL {limit(thick.individuals.upper)}",
             f"Cp {thick_fit.cp:.2f}",
             f"Cpk {thick_fit.cpk:.2f}",
-            "provisional" if narrow else "provisional limits: fewer than 20 points",
-            "R3@16" if narrow else "Rule 3 at point 16",
+            "R3@26" if narrow else "Rule 3 at point 26",
         ]
         assert phrases(screen) == expected
         assert len(figures(screen)) == 2
@@ -213,7 +211,7 @@ async def test_the_inspector_reads_the_chart_its_figures_and_the_rule_that_fired
         main = monitor(screen, "spc-main")
         assert list(THICK_VALUES) in main.y
         flagged = main.marker.index(["3"])
-        assert (main.x[flagged], main.y[flagged]) == ([16], [THICK_VALUES[15]])
+        assert (main.x[flagged], main.y[flagged]) == ([26], [THICK_VALUES[25]])
         for value in (thick.individuals.lower, thick.individuals.upper, THICK.lsl, THICK.usl):
             assert [value, value] in main.y
 
@@ -349,7 +347,9 @@ async def test_an_inspection_measuring_nothing_has_nothing_to_chart(
         await wait_for(pilot, lambda: app.screen is not screen)
 
 
-async def test_subgroups_are_charted_by_their_means_and_ranges(app: KioskApp, services: Services) -> None:
+async def test_subgroups_are_charted_by_their_means_and_ranges(
+    app: KioskApp, services: Services
+) -> None:
     subgroups = [
         (1.60, 1.62, 1.61),
         (1.59, 1.61, 1.60),

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from hub.db import open_hub_db
-from hub.importer import ImportProblems, apply_import, parse_import_json
+from hub.importer import ImportProblems, apply_import, parse_import_file, parse_import_json
 from kiosk.store.models import ReferenceRecord
 from tests.hub_harness import client, make_plant, open_station, running_hub
 from tests.test_hub_import import NOW, import_json, plant, stored
@@ -79,6 +79,7 @@ def test_a_plan_of_each_kind_is_stored_with_its_typed_fields(hub: Engine) -> Non
         "every_minutes": None,
         "aql": None,
         "level": "II",
+        "reduced_allowed": False,
     }  # fmt: skip
     patrol = records[("inspection_plan", "PT-GW310")].data or {}
     assert (patrol["kind"], patrol["sample_size"], patrol["every_units"]) == ("patrol", 1, 10)
@@ -86,6 +87,7 @@ def test_a_plan_of_each_kind_is_stored_with_its_typed_fields(hub: Engine) -> Non
     final = records[("inspection_plan", "FI-GW310")].data or {}
     # The AQL as ISO 2859-1 writes it, the level in capitals; the work order's last operation.
     assert (final["kind"], final["aql"], final["level"]) == ("final", "1.0", "III")
+    assert final["reduced_allowed"] is False
     assert final["operation_seq"] is None
     assert records[("reason_code", "defect:BRIDGE")].data == DEFECTS[0]
 
@@ -240,6 +242,16 @@ REFUSALS = [
         id="final-with-interval",
     ),
     pytest.param(
+        PATROL | {"reduced_allowed": True},
+        "inspection_plans[0]: only a final plan has reduced_allowed",
+        id="patrol-allowing-reduced",
+    ),
+    pytest.param(
+        FIRST | {"reduced_allowed": False},
+        "inspection_plans[0]: only a final plan has reduced_allowed",
+        id="first-article-with-reduced-allowed",
+    ),
+    pytest.param(
         FIRST | {"kind": "audit"},
         "inspection_plans[0]: key 'kind': must be one of first_article, patrol, final "
         "(got 'audit')",
@@ -254,6 +266,36 @@ def test_a_bad_plan_is_refused_with_its_reason(plan: dict[str, Any], problem: st
         parse_import_json({"inspection_plans": [plan]})
 
     assert excinfo.value.problems == [problem]
+
+
+def test_a_final_plan_may_allow_reduced_inspection(hub: Engine) -> None:
+    document = quality_plant()
+    document["inspection_plans"][2] |= {"reduced_allowed": True}
+
+    import_json(hub, document)
+
+    assert (stored(hub)[("inspection_plan", "FI-GW310")].data or {})["reduced_allowed"] is True
+
+
+def test_a_qc_inspector_without_a_pin_is_refused(tmp_path: Path) -> None:
+    inspector = {"employee_no": "213377", "name": "Grace Lin", "role": "qc_inspector",
+                 "badge": "E1014"}  # fmt: skip
+    with pytest.raises(ImportProblems) as excinfo:
+        parse_import_json({"users": [inspector]})
+    assert excinfo.value.problems == ["users[0]: a QC inspector signs dispositions and needs a PIN"]
+    csv_file = tmp_path / "users.csv"
+    csv_file.write_text(
+        "employee_no,name,role,badge,pin\n213377,Grace Lin,qc_inspector,E1014,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportProblems) as excinfo:
+        parse_import_file(csv_file)
+    assert excinfo.value.problems == [
+        "users.csv row 2: a QC inspector signs dispositions and needs a PIN"
+    ]
+
+    document = parse_import_json({"users": [inspector | {"pin": "2580"}]})
+    assert document.users[0].value.pin == "2580"
 
 
 def test_defects_must_be_defect_reasons_of_the_import_or_the_hub(hub: Engine) -> None:

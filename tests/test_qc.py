@@ -4,7 +4,9 @@ control charts, through the real services on the demo plant."""
 from __future__ import annotations
 
 import json
+import random
 import statistics
+from dataclasses import replace
 from itertools import pairwise
 from typing import Any
 
@@ -12,7 +14,7 @@ import pytest
 from sqlmodel import col, select
 
 from kiosk.andon_values import Category
-from kiosk.identity import SignedIn
+from kiosk.identity import Outcome, SignedIn
 from kiosk.qc_records import ON_START, raise_inspection_in
 from kiosk.qc_values import (
     CharacteristicKind,
@@ -23,11 +25,13 @@ from kiosk.qc_values import (
     InspectionKind,
     InspectionStatus,
     InspectionSummary,
+    SpcViolationView,
     judge_value,
 )
 from kiosk.report_values import ReportRequest
 from kiosk.security import badge_hash, pin_hash
 from kiosk.services import Services
+from kiosk.spc import FIRM_LIMITS_COUNT
 from kiosk.store.models import (
     Andon,
     Disposition,
@@ -87,7 +91,7 @@ def keep_plan(
         **fields,
     )
     with services.store.write() as session:
-        session.add(
+        session.merge(
             ReferenceRecord(entity="inspection_plan", key=code, data=plan.model_dump_json())
         )
         for code_, zh, en in (("BRIDGE", "连锡", "Solder bridge"), ("COLD", "虚焊", "Cold joint")):
@@ -188,6 +192,22 @@ def test_a_value_is_judged_inclusive_of_its_limits_as_it_is_shown() -> None:
     assert judge_value(upper_only, -5.0) and not judge_value(upper_only, 0.11)
 
 
+def test_a_value_is_rounded_half_to_even_on_its_decimal_digits() -> None:
+    # ASTM E29: 2.675 reads 2.68 (float rounding of its binary value, 2.67499..., gives 2.67),
+    # 2.665 reads 2.66; at a limit it is within it.
+    at_least = CharacteristicView(
+        "GAP", "Gap", CharacteristicKind.VARIABLE, None, 2.68, None, "mm", 2, "", ()
+    )
+    at_most = replace(at_least, lsl=None, usl=2.67)
+    assert judge_value(at_least, 2.675) and not judge_value(at_most, 2.675)
+    assert judge_value(at_most, 2.665) and not judge_value(at_least, 2.665)
+    assert judge_value(at_least, 2.68) and judge_value(at_most, 2.67)
+    tenths = CharacteristicView(
+        "SUM", "Sum", CharacteristicKind.VARIABLE, None, None, 0.3, "mm", 1, "", ()
+    )
+    assert judge_value(tenths, 0.1 + 0.2)  # 0.30000000000000004 reads 0.3, the limit
+
+
 # Recording and judging.
 
 
@@ -271,6 +291,40 @@ def test_a_unit_recorded_again_while_open_is_corrected_and_both_records_kept(
         ).all()
     assert sorted(values) == [(1, 1.60), (2, 1.60)]
     assert len(events(services, "qc.sample_recorded")) == 3
+
+
+def test_a_value_is_recorded_as_it_was_judged_at_its_decimals(
+    services: Services, people: dict[str, SignedIn]
+) -> None:
+    keep_plan(services, "FA-REFLOW", "first_article")
+    reflow(services, people["operator"])
+    first = the_open(services, InspectionKind.FIRST_ARTICLE)
+
+    outcome = services.qc.record_sample(
+        first.inspection_id, 1, {**GOOD, "THICK": 1.7049}, people["inspector"]
+    )
+
+    assert (outcome.results[0].value, outcome.verdict) == (1.70, InspectionStatus.PASSED)
+    with services.store.read() as session:
+        assert session.exec(select(InspectionResult.value)).all() == [1.70, None]
+    [(_, recorded)] = events(services, "qc.sample_recorded")
+    assert recorded["results"][0]["value"] == 1.70
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), float("1e999")])
+def test_a_value_that_is_not_a_finite_number_is_refused(
+    services: Services, people: dict[str, SignedIn], value: float
+) -> None:
+    keep_plan(services, "FA-REFLOW", "first_article")
+    reflow(services, people["operator"])
+    first = the_open(services, InspectionKind.FIRST_ARTICLE).inspection_id
+    before = len(events(services, ""))
+
+    unit = {**GOOD, "THICK": value}
+    assert refused(services.qc.record_sample, first, 1, unit, people["inspector"]) is (
+        Refusal.NOT_A_NUMBER
+    )
+    assert len(events(services, "")) == before
 
 
 def test_refusals_of_a_unit_record_commit_nothing(
@@ -362,6 +416,77 @@ def test_a_wrong_pin_signs_nothing_and_the_attempt_is_recorded(
     with services.store.read() as session:
         assert session.exec(select(Disposition)).all() == []
     assert events(services, "qc.dispositioned") == []
+
+
+def test_wrong_pins_at_signing_lock_the_signer_out_as_at_sign_in(
+    services: Services, clock: FakeClock, people: dict[str, SignedIn]
+) -> None:
+    # conftest's policy: 3 attempts, 300 s lockout.
+    failed = failed_first_article(services, people)
+    inspector, sign = people["inspector"], services.qc.disposition
+
+    tries = [refused(sign, failed, Decision.SCRAP, "", pin, inspector, "en") for pin in "012"]
+    clock.advance(299)
+    still = refused(sign, failed, Decision.SCRAP, "", INSPECTOR_PIN, inspector, "en")
+
+    assert tries == [Refusal.WRONG_PIN, Refusal.WRONG_PIN, Refusal.LOCKED_OUT]
+    assert still is Refusal.LOCKED_OUT  # even the right PIN, until the lockout passes
+    assert services.auth.badge_and_pin("E1008", INSPECTOR_PIN).outcome is Outcome.LOCKED
+    reasons = [payload["reason"] for _, payload in events(services, "qc.signature_refused")]
+    assert reasons == ["wrong_pin", "wrong_pin", "locked_out", "locked_out"]
+    with services.store.read() as session:
+        assert session.exec(select(Disposition)).all() == []
+    clock.advance(1)
+    services.qc.disposition(failed, Decision.SCRAP, "", INSPECTOR_PIN, inspector, "en")
+    assert len(events(services, "qc.dispositioned")) == 1
+
+
+def test_signing_in_again_by_badge_does_not_start_the_count_again(
+    services: Services, people: dict[str, SignedIn]
+) -> None:
+    failed = failed_first_article(services, people)
+    args = (failed, Decision.SCRAP, "", "0000", people["inspector"], "en")
+    tries = [refused(services.qc.disposition, *args)]
+    for _ in range(2):
+        again = signed_in(services, "E1008")  # QC signs in by badge: no PIN proved
+        tries.append(refused(services.qc.disposition, *args[:4], again, "en"))
+    assert tries == [Refusal.WRONG_PIN, Refusal.WRONG_PIN, Refusal.LOCKED_OUT]
+
+
+def test_a_signature_proves_the_pin_and_starts_the_count_again(
+    services: Services, people: dict[str, SignedIn]
+) -> None:
+    inspector, sign = people["inspector"], services.qc.disposition
+    first = failed_first_article(services, people)
+    for pin in "01":
+        refused(sign, first, Decision.SCRAP, "", pin, inspector, "en")
+    scrapped = sign(first, Decision.SCRAP, "", INSPECTOR_PIN, inspector, "en")
+    assert scrapped.reinspection is not None
+    second = scrapped.reinspection.inspection_id
+    services.qc.record_sample(second, 1, THICK_OUT, inspector)
+
+    tries = [refused(sign, second, Decision.SCRAP, "", pin, inspector, "en") for pin in "012"]
+
+    assert tries == [Refusal.WRONG_PIN, Refusal.WRONG_PIN, Refusal.LOCKED_OUT]
+
+
+def test_a_signer_without_a_pin_is_told_so_and_the_attempt_recorded(
+    services: Services, people: dict[str, SignedIn]
+) -> None:
+    failed = failed_first_article(services, people)
+    with services.store.write() as session:
+        inspector = session.exec(select(User).where(User.badge_hash == badge_hash("E1008"))).one()
+        inspector.pin_hash = None
+        session.add(inspector)
+
+    refusal = refused(
+        services.qc.disposition, failed, Decision.SCRAP, "", "", people["inspector"], "en"
+    )
+
+    assert refusal is Refusal.PIN_NOT_SET
+    assert events(services, "qc.signature_refused") == [
+        ("qc.signature_refused", {"inspection_id": failed, "reason": "pin_not_set"})
+    ]
 
 
 def test_a_failed_inspection_stays_to_do_until_its_disposition_is_signed(
@@ -458,11 +583,11 @@ def test_a_signed_disposition_is_not_signed_again(
 
 # Control charts.
 
-BASELINE = [1.60, 1.62, 1.59, 1.61, 1.60, 1.62, 1.59, 1.61, 1.60, 1.61]  # in control
 IN_CONTROL = [
     *(1.60, 1.62, 1.61, 1.59, 1.60, 1.63, 1.61, 1.60, 1.58, 1.61, 1.62, 1.60, 1.59),
     *(1.61, 1.62, 1.60, 1.61, 1.59, 1.60, 1.62, 1.61, 1.60, 1.58, 1.61, 1.60),
 ]
+HISTORY = IN_CONTROL[:FIRM_LIMITS_COUNT]  # enough values before a point for firm limits
 
 
 def measure_each_unit(
@@ -483,6 +608,11 @@ def measure_each_unit(
     return fired
 
 
+def fired_at(fired: list[list[int]]) -> list[tuple[int, int]]:
+    """(rule, index) of each rule fired at entry, as a chart lists its violations."""
+    return [(rule, index) for index, rules in enumerate(fired) for rule in rules]
+
+
 def quality_exceptions(services: Services) -> list[Andon]:
     with services.store.read() as session:
         return list(session.exec(select(Andon).where(Andon.category == Category.QUALITY)).all())
@@ -499,9 +629,11 @@ def quality_exceptions(services: Services) -> list[Andon]:
 def test_a_signal_on_the_newest_value_raises_one_quality_exception(
     services: Services, people: dict[str, SignedIn], tail: list[float], rule: int
 ) -> None:
-    fired = measure_each_unit(services, people, BASELINE + tail)
+    fired = measure_each_unit(services, people, HISTORY + tail)
 
     assert [rules for rules in fired if rules] == [[rule]]  # once, at the point that fires
+    view = services.qc.spc("FG-MC200", "THICK", "en")
+    assert [(v.rule, v.index) for v in view.violations] == fired_at(fired)
     [exception] = quality_exceptions(services)
     assert (exception.work_center, exception.raised_by) == ("WC-SMT", people["inspector"].user_id)
     assert f"判异准则 {rule}" in exception.note  # the inspector reads Chinese
@@ -518,10 +650,37 @@ def test_a_signal_on_the_newest_value_raises_one_quality_exception(
 def test_a_value_is_judged_against_limits_from_the_values_before_it(
     services: Services, people: dict[str, SignedIn]
 ) -> None:
-    # Within limits from all six values (the outlier widens them), beyond those of the five
-    # before it: provisional limits, and they count all the same.
-    fired = measure_each_unit(services, people, [1.60, 1.61, 1.60, 1.61, 1.60, 1.66])
-    assert fired == [[], [], [], [], [], [1]]
+    # Within limits from all 21 values (the outlier widens them), beyond those of the 20
+    # before it.
+    fired = measure_each_unit(services, people, [*HISTORY, 1.56])
+    assert fired == [[]] * len(HISTORY) + [[1]]
+
+
+def test_the_chart_flags_each_point_as_it_was_judged_at_entry(
+    services: Services, people: dict[str, SignedIn]
+) -> None:
+    fired = measure_each_unit(services, people, [*HISTORY, 1.56])
+
+    view = services.qc.spc("FG-MC200", "THICK", "en")
+
+    # Against the whole window's limits 1.56 is within: the chart shows what was raised.
+    assert view.lower is not None and view.lower < 1.56
+    assert view.violations == (SpcViolationView(1, len(HISTORY)),)
+    assert [(v.rule, v.index) for v in view.violations] == fired_at(fired)
+
+
+def test_limits_from_fewer_than_20_values_raise_nothing(
+    services: Services, people: dict[str, SignedIn]
+) -> None:
+    # An in-control process, normal around the nominal: provisional limits from its first
+    # few values would flag one of its first 20 values (value 17, for this seed).
+    rng = random.Random(0)
+    values = [round(rng.gauss(1.60, 0.015), 2) for _ in range(40)]
+
+    fired = measure_each_unit(services, people, values)
+
+    assert fired[:FIRM_LIMITS_COUNT] == [[]] * FIRM_LIMITS_COUNT
+    assert len(quality_exceptions(services)) == sum(1 for rules in fired if rules)
 
 
 def test_an_in_control_series_raises_nothing(
@@ -573,10 +732,11 @@ def test_subgroups_are_checked_once_each_inspection_is_complete(
 ) -> None:
     keep_plan(services, "PT-THICK3", "patrol", THICK, every_units=1, sample_size=3)
     operation = reflow(services, people["operator"])
-    subgroups = [
+    in_control = [
         *((1.60, 1.62, 1.61), (1.59, 1.61, 1.60), (1.61, 1.62, 1.60)),
-        *((1.60, 1.61, 1.59), (1.62, 1.60, 1.61), (1.66, 1.67, 1.65)),
+        *((1.60, 1.61, 1.59), (1.62, 1.60, 1.61)),
     ]
+    subgroups = [*in_control * 4, (1.66, 1.67, 1.65)]  # 20 subgroups before the shift
     fired = []
     for subgroup in subgroups:
         report(services, operation, people["operator"], 1)
@@ -597,3 +757,51 @@ def test_subgroups_are_checked_once_each_inspection_is_complete(
     with services.store.read() as session:
         judged = session.exec(select(Inspection).where(Inspection.status != "open")).all()
     assert len(judged) == len(subgroups)
+
+
+def open_of(services: Services, plan_code: str) -> str:
+    with services.store.read() as session:
+        return session.exec(
+            select(Inspection.id).where(
+                Inspection.plan_code == plan_code, Inspection.status == InspectionStatus.OPEN
+            )
+        ).one()
+
+
+def test_a_plans_chart_holds_its_own_inspections_and_limits(
+    services: Services, people: dict[str, SignedIn]
+) -> None:
+    wide = THICK.model_copy(update={"usl": 1.80})
+    keep_plan(services, "PT-A", "patrol", THICK, every_units=1)
+    keep_plan(services, "PT-B", "patrol", wide, every_units=2)
+    keep_plan(services, "PT-C", "patrol", THICK, every_units=2, sample_size=2)
+    operation = reflow(services, people["operator"])
+    inspector = people["inspector"]
+    a, b, c = [1.60, 1.61, 1.62, 1.63], [1.75, 1.76], [(1.60, 1.62), (1.61, 1.63)]
+    for unit in range(4):
+        report(services, operation, people["operator"], 1)  # B and C every second unit
+        if unit % 2:
+            subgroup: list[dict[str, Entry]] = [{"THICK": value} for value in c[unit // 2]]
+            record_all(services, open_of(services, "PT-C"), inspector, subgroup)
+            record_all(services, open_of(services, "PT-B"), inspector, [{"THICK": b[unit // 2]}])
+        record_all(services, open_of(services, "PT-A"), inspector, [{"THICK": a[unit]}])
+
+    # Without a plan: the item's charts of the size last judged, A's and B's values mixed.
+    mixed = services.qc.spc("FG-MC200", "THICK", "en")
+    assert (mixed.chart, mixed.points, mixed.usl) == (
+        ChartKind.IMR,
+        (1.60, 1.75, 1.61, 1.62, 1.76, 1.63),
+        1.70,
+    )
+    one = services.qc.spc("FG-MC200", "THICK", "en", plan_code="PT-A")
+    assert (one.chart, one.points, one.usl) == (ChartKind.IMR, tuple(a), 1.70)
+    other = services.qc.spc("FG-MC200", "THICK", "en", plan_code="PT-B")
+    assert (other.chart, other.points, other.usl) == (ChartKind.IMR, tuple(b), 1.80)
+    pairs = services.qc.spc("FG-MC200", "THICK", "en", plan_code="PT-C")
+    assert pairs.chart is ChartKind.XBAR_R
+    assert pairs.points == pytest.approx([statistics.fmean(g) for g in c])
+    keep_plan(services, "FA-SOLDER", "first_article", SOLDER)
+    for plan in ("PT-NONE", "FA-SOLDER"):  # no such plan; a plan that does not measure it
+        with pytest.raises(Refused) as refusal:
+            services.qc.spc("FG-MC200", "THICK", "en", plan_code=plan)
+        assert refusal.value.reason is Refusal.UNKNOWN_CHARACTERISTIC

@@ -3,16 +3,21 @@ reports (patrol by units, the final lot), its running time (patrol by minutes)."
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
+from kiosk.andon_values import Category, Severity
 from kiosk.identity import SignedIn
+from kiosk.qc_records import raise_after_report_in, switching_state
+from kiosk.qc_sampling import Severity as Inspected
+from kiosk.qc_sampling import SwitchingState
 from kiosk.qc_values import Decision, Entry, InspectionKind
 from kiosk.report_values import ReportRequest
 from kiosk.services import Services
-from kiosk.store.models import Inspection, QcSwitching
+from kiosk.store.models import Inspection, Operation, QcSwitching
 from kiosk.work import PauseReason, Refusal
 from tests.fakes import FakeClock
 from tests.test_qc import (
@@ -24,6 +29,7 @@ from tests.test_qc import (
     keep_plan,
     open_ones,
     people,
+    quality_exceptions,
     record_all,
     reflow,
     refused,
@@ -47,7 +53,7 @@ def inspections(services: Services) -> list[Inspection]:
 
 
 def test_a_first_article_is_raised_at_start_and_reports_wait_until_it_passes(
-    services: Services, people: dict[str, SignedIn]
+    services: Services, clock: FakeClock, people: dict[str, SignedIn]
 ) -> None:
     keep_plan(services, "FA-REFLOW", "first_article")
     operator = people["operator"]
@@ -58,7 +64,9 @@ def test_a_first_article_is_raised_at_start_and_reports_wait_until_it_passes(
     assert (first.trigger, first.sample_size, first.samples_done) == ("start", 1, 0)
     assert first.operation.endswith("20 Reflow & AOI 回流焊/AOI")
     assert first.checks == "Board thickness, Solder joints"
-    assert first.number.startswith("QC-")
+    # Numbered like maintenance orders: the station's local date, then 5 random characters.
+    day = f"{clock.now().astimezone():%y%m%d}"
+    assert re.fullmatch(rf"QC-{day}-[0-9A-HJKMNP-TV-Z]{{5}}", first.number), first.number
     assert refused(report, services, operation, operator, 5) is Refusal.FIRST_ARTICLE_PENDING
     services.qc.record_sample(first.inspection_id, 1, GOOD, people["inspector"])
     report(services, operation, operator, 5)
@@ -285,3 +293,134 @@ def test_an_empty_final_report_raises_no_lot(
     operation = reflow(services, people["operator"], 42)
     services.reports.report(operation, ReportRequest(0, 0, None, True), people["operator"])
     assert inspections(services) == []
+
+
+# The switching of a final plan, lot by lot.
+
+
+def lot_of(services: Services, clock: FakeClock, operation_id: str, good: int) -> Inspection:
+    """The lot a final report of `good` units raises, as reporting raises it: one operation
+    stands for a stream of lots."""
+    with services.store.write() as session:
+        operation = session.get(Operation, operation_id)
+        assert operation is not None
+        outbox = services.store.outbox
+        [lot] = raise_after_report_in(
+            session, outbox, clock, operation, "FG-MC200", 0, good, True, None
+        )
+        return lot
+
+
+def judge(services: Services, inspector: SignedIn, lot: Inspection, bridged: int) -> None:
+    units = [BRIDGED] * bridged + [CONFORMING] * (lot.sample_size - bridged)
+    record_all(services, lot.id, inspector, units)
+
+
+def switching(services: Services, plan: str = "FN-REFLOW") -> SwitchingState:
+    with services.store.read() as session:
+        return switching_state(session, plan)
+
+
+def test_a_lot_raised_at_another_severity_than_the_state_has_now_counts_for_nothing(
+    services: Services, clock: FakeClock, people: dict[str, SignedIn]
+) -> None:
+    # Lots of 20 at AQL 4.0: normal n = 3, Ac 0; tightened n = 5, Ac 0.
+    keep_plan(services, "FN-REFLOW", "final", SOLDER, aql="4.0")
+    operation = reflow(services, people["operator"])
+    lots = [lot_of(services, clock, operation, 20) for _ in range(3)]  # open at once
+    assert [lot.severity for lot in lots] == ["normal"] * 3
+    inspector = people["inspector"]
+
+    judge(services, inspector, lots[0], 3)
+    judge(services, inspector, lots[1], 3)  # two of the last five: tightened
+    judge(services, inspector, lots[2], 0)  # sampled by the normal plan
+
+    assert switching(services) == SwitchingState(Inspected.TIGHTENED)
+    judged = [payload["next_severity"] for _, payload in events(services, "qc.inspection_judged")]
+    assert judged == ["normal", "tightened", "tightened"]
+
+
+def test_five_lots_not_accepted_on_tightened_inspection_discontinue_sampling(
+    services: Services, clock: FakeClock, people: dict[str, SignedIn]
+) -> None:
+    keep_plan(services, "FN-REFLOW", "final", SOLDER, aql="4.0")
+    operation = reflow(services, people["operator"])
+    inspector = people["inspector"]
+    for _ in range(2 + 5):  # two tighten it, five more discontinue it
+        last = lot_of(services, clock, operation, 20)
+        judge(services, inspector, last, 1)
+
+    assert switching(services).discontinued
+    [exception] = quality_exceptions(services)
+    assert (exception.category, exception.severity) == (Category.QUALITY, Severity.HIGH)
+    assert "FN-REFLOW" in exception.note and "ISO 2859-1" in exception.note
+    assert (exception.work_center, exception.raised_by) == ("WC-SMT", inspector.user_id)
+    [(_, stopped)] = events(services, "qc.sampling_discontinued")
+    assert stopped == {"plan": "FN-REFLOW", "inspection_id": last.id, "exception_id": exception.id}
+    assert len(events(services, "exception.raised")) == 1
+
+    # Lots are still raised and judged, at tightened inspection; the state stays.
+    during = lot_of(services, clock, operation, 20)
+    assert (during.severity, during.sample_size) == ("tightened", 5)
+    judge(services, inspector, during, 0)
+    assert switching(services).discontinued and len(quality_exceptions(services)) == 1
+    keep_plan(services, "FN-REFLOW", "final", SOLDER, aql="4.0")  # the same record again
+    assert switching(services).discontinued
+
+
+def test_a_discontinued_plan_sent_changed_resumes_at_tightened_inspection(
+    services: Services, clock: FakeClock, people: dict[str, SignedIn]
+) -> None:
+    keep_plan(services, "FN-REFLOW", "final", SOLDER, aql="4.0")
+    operation = reflow(services, people["operator"])
+    inspector = people["inspector"]
+    for _ in range(7):
+        judge(services, inspector, lot_of(services, clock, operation, 20), 1)
+    assert switching(services).discontinued
+
+    # The corrective action agreed, the QC engineer imports the plan changed.
+    fixed = SOLDER.model_copy(update={"defects": ["BRIDGE", "COLD", "VOID"]})
+    keep_plan(services, "FN-REFLOW", "final", fixed, aql="4.0")
+
+    assert switching(services) == SwitchingState(Inspected.TIGHTENED)
+    resumed = lot_of(services, clock, operation, 20)
+    judge(services, inspector, resumed, 0)
+    after = switching(services)
+    assert (after.severity, after.discontinued, after.accepted_run) == (
+        Inspected.TIGHTENED,
+        False,
+        1,
+    )
+
+
+def after_ten_lots_at_score_30(
+    services: Services, clock: FakeClock, people: dict[str, SignedIn], allowed: bool
+) -> tuple[str, Inspection]:
+    """Ten lots accepted with a score of 3 each; answers the operation and the next lot.
+
+    Lots of 20 at AQL 15: normal n = 5, Ac 2, so one nonconforming (within Ac 1, the AQL one
+    step tighter) adds 3 to the switching score; reduced n = 2, Ac 1."""
+    keep_plan(services, "FN-REFLOW", "final", SOLDER, aql="15", reduced_allowed=allowed)
+    operation = reflow(services, people["operator"])
+    for _ in range(10):
+        judge(services, people["inspector"], lot_of(services, clock, operation, 20), 1)
+    return operation, lot_of(services, clock, operation, 20)
+
+
+def test_reduced_inspection_where_the_authority_allowed_it_until_a_lot_is_not_accepted(
+    services: Services, clock: FakeClock, people: dict[str, SignedIn]
+) -> None:
+    operation, eleventh = after_ten_lots_at_score_30(services, clock, people, allowed=True)
+
+    assert (eleventh.severity, eleventh.sample_size, eleventh.accept) == ("reduced", 2, 1)
+    judge(services, people["inspector"], eleventh, 2)
+    assert switching(services) == SwitchingState()
+    assert lot_of(services, clock, operation, 20).severity == "normal"
+
+
+def test_no_reduced_inspection_without_the_authoritys_approval(
+    services: Services, clock: FakeClock, people: dict[str, SignedIn]
+) -> None:
+    _, eleventh = after_ten_lots_at_score_30(services, clock, people, allowed=False)
+
+    assert eleventh.severity == "normal" and switching(services).score == 30

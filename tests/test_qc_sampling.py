@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 
@@ -19,6 +20,7 @@ from kiosk.qc_sampling import (
     next_state,
     plan_for,
     plan_for_letter,
+    tighter_accept,
 )
 
 # Table 1 read down its columns (the module holds it by rows): a letter per lot size range.
@@ -275,13 +277,25 @@ def test_reduced_table_follows_the_diagonal_layout_below_its_three_rows_of_two()
             assert _TABLES[Severity.REDUCED].cells[row][column] == expected, (row, aql)
 
 
+def judged(
+    state: SwitchingState,
+    nonconforming: int,
+    letter: str = "J",
+    aql: str = "1.0",
+    **conditions: bool,
+) -> SwitchingState:
+    """The state after a lot inspected by the plan `state` gives for `letter` and `aql`."""
+    accept = plan_for_letter(letter, aql, state.severity).accept
+    return next_state(state, accept, nonconforming, **conditions)
+
+
 def run(
     state: SwitchingState, found: list[int], letter: str = "J", aql: str = "1.0", **conditions: bool
 ) -> list[SwitchingState]:
     """The states after each lot of a sequence, `found` giving each lot's nonconforming count."""
     states = []
     for nonconforming in found:
-        state = next_state(state, letter, aql, nonconforming, **conditions)
+        state = judged(state, nonconforming, letter, aql, **conditions)
         states.append(state)
     return states
 
@@ -300,7 +314,7 @@ def test_two_lots_not_accepted_six_lots_apart_stay_normal() -> None:
     states = run(SwitchingState(), [3, 0, 0, 0, 0, 3])
     assert states[4].recent == (True, True, True, True)
     assert states[-1].severity is Severity.NORMAL
-    assert next_state(states[-1], "J", "1.0", 3).severity is Severity.TIGHTENED
+    assert judged(states[-1], 3).severity is Severity.TIGHTENED
 
 
 def test_five_accepted_lots_in_a_row_end_tightened_inspection() -> None:
@@ -321,8 +335,30 @@ def test_without_approval_or_steady_production_the_score_just_grows() -> None:
     assert run(SwitchingState(), [0] * 11)[-1] == SwitchingState(score=33, recent=(True,) * 4)
     unsteady = run(SwitchingState(), [0] * 10, reduced_approved=True, production_steady=False)
     assert unsteady[-1].severity is Severity.NORMAL and unsteady[-1].score == 30
-    approved_later = next_state(unsteady[-1], "J", "1.0", 0, reduced_approved=True)
+    approved_later = judged(unsteady[-1], 0, reduced_approved=True)
     assert approved_later.severity is Severity.REDUCED
+
+
+def test_the_lot_counts_by_its_own_acceptance_number() -> None:
+    # Whatever table the state's severity names, the lot's own plan judged it.
+    assert next_state(SwitchingState(), 1, 1).recent == (True,)
+    assert next_state(SwitchingState(), 0, 1).recent == (False,)
+    tightened = SwitchingState(Severity.TIGHTENED)
+    assert next_state(tightened, 3, 3).accepted_run == 1
+
+
+def test_one_aql_step_tighter_is_the_cell_to_the_left_in_table_2a() -> None:
+    normal = _TABLES[Severity.NORMAL]
+    checked = 0
+    for row in normal.cells:
+        for left, cell in pairwise(row):
+            if isinstance(cell, int) and cell >= 2:
+                assert tighter_accept(cell) == left, (row, cell)
+                checked += 1
+    assert checked > 100
+    for not_in_2a in (0, 1, 4, 8):
+        with pytest.raises(SamplingError):
+            tighter_accept(not_in_2a)
 
 
 def test_a_lot_accepted_only_at_the_aql_itself_resets_the_score() -> None:
@@ -342,13 +378,13 @@ def test_with_ac_below_2_each_accepted_lot_adds_2() -> None:
 def test_a_lot_not_accepted_on_reduced_inspection_reinstates_normal() -> None:
     reduced = SwitchingState(Severity.REDUCED)
     assert run(reduced, [1, 0, 1]) == [reduced] * 3
-    assert next_state(reduced, "J", "1.0", 2) == SwitchingState()
+    assert judged(reduced, 2) == SwitchingState()
 
 
 def test_irregular_production_or_other_conditions_reinstate_normal() -> None:
     reduced = SwitchingState(Severity.REDUCED)
-    assert next_state(reduced, "J", "1.0", 0, production_steady=False) == SwitchingState()
-    assert next_state(reduced, "J", "1.0", 0, normal_warranted=True) == SwitchingState()
+    assert judged(reduced, 0, production_steady=False) == SwitchingState()
+    assert judged(reduced, 0, normal_warranted=True) == SwitchingState()
 
 
 def test_five_lots_not_accepted_on_tightened_inspection_discontinue_it() -> None:
@@ -357,10 +393,10 @@ def test_five_lots_not_accepted_on_tightened_inspection_discontinue_it() -> None
     assert states[1].severity is Severity.TIGHTENED
     assert [s.not_accepted for s in states[2:]] == [1, 1, 2, 2, 2, 2, 3, 4]
     assert not states[-1].discontinued
-    stopped = next_state(states[-1], "J", "1.0", 5)
+    stopped = judged(states[-1], 5)
     assert stopped.discontinued and stopped.not_accepted == 5
     with pytest.raises(SamplingError, match="discontinued"):
-        next_state(stopped, "J", "1.0", 0)
+        judged(stopped, 0)
 
 
 def test_lot_sequence_through_every_severity() -> None:

@@ -310,7 +310,7 @@ class Inspection(SQLModel, table=True):
 
     __tablename__ = "inspection"
     id: str = Field(primary_key=True)
-    number: str  # short, for people: "QC-7K2M"
+    number: str  # short, for people: "QC-261126-7K2MQ"
     plan_code: str = Field(index=True)
     kind: str  # first_article, patrol, final
     item_code: str

@@ -3,6 +3,7 @@ against the item's limits. An answer, or Enter, posts `Answered`, so the screen 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -129,6 +130,8 @@ class ValueRow(Vertical):
         typed = event.value.strip()
         try:
             self._value = float(typed) if typed else None
+            if self._value is not None and not math.isfinite(self._value):
+                raise ValueError(typed)  # "1e999" reads as infinity: no reading
         except ValueError:
             self._value = None
             self._show(bad=True, good=False, verdict=self._tr("check.not_a_number"))
