@@ -40,6 +40,7 @@ from kiosk.qc_records import (
     keep_switching_state,
     patrols_due,
     plan_named,
+    plan_of,
     plans,
     raise_inspection_in,
     switching_state,
@@ -136,7 +137,7 @@ class QcService:
     def detail(self, inspection_id: str, language: str) -> InspectionDetail:
         with self._store.read() as session:
             inspection = self._here(session, inspection_id)
-            plan = plan_named(session, inspection.plan_code)
+            plan = plan_of(session, inspection)
             results = session.exec(
                 select(InspectionResult)
                 .where(InspectionResult.inspection_id == inspection.id)
@@ -194,7 +195,7 @@ class QcService:
                 raise Refused(Refusal.INSPECTION_CLOSED)
             if not 1 <= sample_no <= inspection.sample_size:
                 raise ValueError(f"sample {sample_no} of an inspection of {inspection.sample_size}")
-            plan = plan_named(session, inspection.plan_code)
+            plan = plan_of(session, inspection)
             chars = _characteristics(session, plan, who.language)
             entered = _entered(chars, results)
             self._keep_results(session, inspection, sample_no, entered, who)

@@ -55,6 +55,13 @@ def plan_named(session: Session, code: str) -> InspectionPlanRecord | None:
     return None if row is None else InspectionPlanRecord.model_validate_json(row.data)
 
 
+def plan_of(session: Session, inspection: Inspection) -> InspectionPlanRecord | None:
+    """The plan an inspection is done by: as it was when raised."""
+    if inspection.plan:
+        return InspectionPlanRecord.model_validate_json(inspection.plan)
+    return plan_named(session, inspection.plan_code)
+
+
 def plans_for(
     session: Session, operation: Operation, item_code: str, kind: InspectionKind
 ) -> list[InspectionPlanRecord]:
@@ -178,6 +185,7 @@ def raise_inspection_in(
         # Like a maintenance order's: 25 random bits a day at a station, collisions unlikely.
         number=f"QC-{clock.now().astimezone():%y%m%d}-{short_code(inspection_id)[:5]}",
         plan_code=plan.code,
+        plan=plan.model_dump_json(),
         kind=plan.kind,
         item_code=plan.item_code,
         operation_id=operation.id,

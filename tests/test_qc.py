@@ -211,6 +211,28 @@ def test_a_value_is_rounded_half_to_even_on_its_decimal_digits() -> None:
 # Recording and judging.
 
 
+def test_an_inspection_is_done_by_its_plan_as_raised_whatever_the_hub_sends_after(
+    services: Services, people: dict[str, SignedIn]
+) -> None:
+    keep_plan(services, "FA-REFLOW", "first_article", sample_size=2)
+    reflow(services, people["operator"])
+    first = the_open(services, InspectionKind.FIRST_ARTICLE)
+    inspector = people["inspector"]
+    services.qc.record_sample(first.inspection_id, 1, GOOD, inspector)
+    # The hub tightens the thickness to 1.55-1.65, then withdraws the plan altogether.
+    tighter = THICK.model_copy(update={"lsl": 1.55, "usl": 1.65})
+    keep_plan(services, "FA-REFLOW", "first_article", tighter, SOLDER, sample_size=2)
+    with services.store.write() as session:
+        withdrawn = session.get(ReferenceRecord, ("inspection_plan", "FA-REFLOW"))
+        assert withdrawn is not None
+        session.delete(withdrawn)
+
+    detail = services.qc.detail(first.inspection_id, "en")
+    assert [(c.code, c.lsl, c.usl) for c in detail.characteristics][:1] == [("THICK", 1.5, 1.7)]
+    last = services.qc.record_sample(first.inspection_id, 2, {**GOOD, "THICK": 1.68}, inspector)
+    assert (last.judged, last.verdict) == (True, InspectionStatus.PASSED)  # by 1.50-1.70
+
+
 def test_a_unit_in_spec_passes_its_inspection_and_the_events_say_so(
     services: Services, people: dict[str, SignedIn]
 ) -> None:

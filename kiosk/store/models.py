@@ -312,6 +312,9 @@ class Inspection(SQLModel, table=True):
     id: str = Field(primary_key=True)
     number: str  # short, for people: "QC-261126-7K2MQ"
     plan_code: str = Field(index=True)
+    # The plan as it was when raised (JSON): the inspection is done by it, even if the hub
+    # changes or withdraws the plan meanwhile.
+    plan: str = ""
     kind: str  # first_article, patrol, final
     item_code: str
     operation_id: str | None = Field(default=None, foreign_key="operation.id", index=True)

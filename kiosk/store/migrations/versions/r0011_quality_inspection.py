@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(), primary_key=True),
         sa.Column("number", sa.String(), nullable=False),
         sa.Column("plan_code", sa.String(), nullable=False),
+        sa.Column("plan", sa.String(), nullable=False),
         sa.Column("kind", sa.String(), nullable=False),
         sa.Column("item_code", sa.String(), nullable=False),
         sa.Column("operation_id", sa.String(), sa.ForeignKey("operation.id"), nullable=True),
