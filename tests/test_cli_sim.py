@@ -12,6 +12,18 @@ from devices.scan import DeviceState, Scan
 from devices.serial_reader import SerialReader
 
 
+def unplug(sim: subprocess.Popen[str], link: Path, states: queue.Queue[DeviceState]) -> None:
+    """Ctrl+D in a simulator: it exits, its port goes, and the reader says it lost it."""
+    assert sim.stdin is not None
+    sim.stdin.close()
+    assert sim.wait(timeout=5) == 0
+    deadline = time.monotonic() + 5
+    while link.is_symlink() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not link.is_symlink()
+    assert states.get(timeout=5) is DeviceState.RECONNECTING
+
+
 def test_lines_typed_into_the_simulator_arrive_as_scans(tmp_path: Path) -> None:
     link = tmp_path / "by-id" / "scanner"
     sim = subprocess.Popen(
@@ -34,13 +46,7 @@ def test_lines_typed_into_the_simulator_arrive_as_scans(tmp_path: Path) -> None:
             first, second = scans.get(timeout=5), scans.get(timeout=5)
             assert (first.symbology, first.text) == ("]C1", "0109506000134352\x1d10LOT42")
             assert second.text == "#K:LOGOUT"
-            sim.stdin.close()  # Ctrl+D: the device is unplugged
-            assert sim.wait(timeout=5) == 0
-            deadline = time.monotonic() + 5
-            while link.is_symlink() and time.monotonic() < deadline:
-                time.sleep(0.02)
-            assert not link.is_symlink()
-            assert states.get(timeout=5) is DeviceState.RECONNECTING
+            unplug(sim, link, states)
         finally:
             reader.stop()
     finally:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import queue
 import subprocess
 import sys
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from devices.gauge import parse_gauge_line
 from devices.scan import DeviceState, Scan
 from devices.serial_reader import SerialReader
 from kiosk.device_names import GAUGE
+from tests.test_cli_sim import unplug
 
 
 def start_sim(*args: str) -> subprocess.Popen[str]:
@@ -45,13 +45,7 @@ def test_lines_typed_into_the_simulator_arrive_as_gauge_readings(tmp_path: Path)
             assert parse_gauge_line(first.raw).value == Decimal("12.345")
             reading = parse_gauge_line(second.raw)
             assert (reading.value, reading.unit) == (Decimal("0.4860"), "in")
-            sim.stdin.close()  # Ctrl+D: the gauge is unplugged
-            assert sim.wait(timeout=5) == 0
-            deadline = time.monotonic() + 5
-            while link.is_symlink() and time.monotonic() < deadline:
-                time.sleep(0.02)
-            assert not link.is_symlink()
-            assert states.get(timeout=5) is DeviceState.RECONNECTING
+            unplug(sim, link, states)
         finally:
             reader.stop()
     finally:
