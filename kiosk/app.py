@@ -31,6 +31,7 @@ from screens.gauge_read import GaugeRead
 from screens.login import LoginScreen, describe_refusal
 from screens.logout_requested import LogoutRequested
 from screens.scan_arrived import ScanArrived
+from screens.scan_lane import ScanLane
 from sync.status import HubStatus
 
 # Only the login screen is needed for the first paint; the rest (and the database layer)
@@ -142,6 +143,7 @@ class KioskApp(App[None]):
             config.devices.badge_reader.badge_format,
         )
         self._readers: list[SerialReader] = []
+        self._scan_lane: ScanLane | None = None  # the newest screen's that judges on a thread
         wedges = [
             d for d in (config.devices.scanner, config.devices.badge_reader) if d.kind == "keyboard"
         ]
@@ -228,7 +230,14 @@ class KioskApp(App[None]):
         )
 
     def _from_reader_scan(self, scan: Scan) -> None:  # on a reader thread
+        lane = self._scan_lane
+        if scan.source != GAUGE and lane is not None and lane.offer(scan):
+            self.touch_idle()  # one assignment: as safe from this thread as from the loop
+            return
         self.post_message(self.DeviceScanned(scan))
+
+    def on_scan_lane_opened(self, message: ScanLane.Opened) -> None:
+        self._scan_lane = message.lane
 
     def _from_reader_state(self, device: str, state: DeviceState) -> None:  # on a reader thread
         self.post_message(self.DeviceChanged(device, state))

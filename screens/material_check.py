@@ -1,8 +1,9 @@
 """Material check (上料防错): scan each material label for the operation; one big verdict.
 
 Scans are judged one at a time, in the order they came, each committed with its event
-before its verdict shows. One long-lived thread judges them: a scan waits for no thread to
-start, and the event loop has no worker bookkeeping to do while the verdict is committed.
+before its verdict shows. One long-lived thread judges them, fed by the screen's ScanLane:
+a device scan goes from the reader thread straight to it, past the event loop, and a scan
+waits for no thread to start.
 
 A refused lot stays refused unless a team lead overrides it with a badge (read, scanned or
 typed after F6) and a reason.
@@ -11,7 +12,6 @@ typed after F6) and a reason.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from queue import Empty, SimpleQueue
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widgets import Label
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from devices.scan import Scan
 from kiosk.barcodes.formats import BarcodeSection
 from kiosk.barcodes.meaning import BadgeScan, CommandScan, ScanMeaning, interpret
 from kiosk.clock import Clock
@@ -41,6 +42,7 @@ from screens.choice_prompt import ChoicePrompt
 from screens.login import describe_refusal
 from screens.pin_prompt import PinPrompt
 from screens.scan_arrived import ScanArrived
+from screens.scan_lane import Empty, ScanLane
 from screens.text_prompt import TextPrompt
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.pick_list import PickListTable
@@ -79,6 +81,13 @@ class MaterialCheckScreen(SignedInScreen):
         reason: str
 
     @dataclass
+    class NotMaterial(Message):
+        """A scan the judging thread does not judge: a badge, or a command."""
+
+        scan: Scan
+        meaning: ScanMeaning
+
+    @dataclass
     class OverrideChecked(Message):
         badge: str
         result: LoginResult
@@ -99,7 +108,7 @@ class MaterialCheckScreen(SignedInScreen):
         self._materials = materials
         self._authorize = authorize
         self._barcodes = barcodes
-        self._scans: SimpleQueue[ScanMeaning | None] = SimpleQueue()  # None: stop judging
+        self._lane = ScanLane()
         self.refused: Verification | None = None  # the last refusal a team lead may override
 
     def compose(self) -> ComposeResult:
@@ -113,9 +122,16 @@ class MaterialCheckScreen(SignedInScreen):
     def on_mount(self) -> None:
         self._load()
         self._judge()
+        self.post_message(ScanLane.Opened(self._lane))
+
+    def on_screen_resume(self) -> None:
+        self._lane.resume()
+
+    def on_screen_suspend(self) -> None:
+        self._lane.pause()  # a prompt on top gets the scans meant for it
 
     def on_unmount(self) -> None:
-        self._scans.put(None)
+        self._lane.close()
 
     def on_resize(self) -> None:
         narrow = self.size.width < _WIDE_FROM
@@ -130,17 +146,21 @@ class MaterialCheckScreen(SignedInScreen):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="judge", name="judge")
     def _judge(self) -> None:
-        """Judge the scans queued by `on_scan_arrived`, one at a time, until the screen goes."""
+        """Judge the lane's scans, one at a time, until the screen goes."""
         worker = get_current_worker()
         while not worker.is_cancelled:
             try:
-                scan = self._scans.get(timeout=_JUDGE_IDLE_CHECK_SECONDS)
+                scan = self._lane.next(timeout=_JUDGE_IDLE_CHECK_SECONDS)
             except Empty:
                 continue
             if scan is None:
                 return
+            meaning = interpret(scan.text, scan.symbology, self._barcodes)
+            if scan.source == BADGE_READER or isinstance(meaning, BadgeScan | CommandScan):
+                self.post_message(self.NotMaterial(scan, meaning))
+                continue
             try:
-                result = self._materials.verify(self._job.operation_id, scan, self.user)
+                result = self._materials.verify(self._job.operation_id, meaning, self.user)
             except Refused as refused:
                 self.post_message(self.RefusedMessage(refused.reason.value))
                 continue
@@ -163,15 +183,16 @@ class MaterialCheckScreen(SignedInScreen):
     # Scans: judged one at a time, in the order they came.
 
     def on_scan_arrived(self, message: ScanArrived) -> None:
-        meaning = interpret(message.scan.text, message.scan.symbology, self._barcodes)
-        if message.device == BADGE_READER:
+        self._lane.put(message.scan)  # a keyboard wedge's, or one that came while paused
+
+    def on_material_check_screen_not_material(self, message: NotMaterial) -> None:
+        meaning = message.meaning
+        if message.scan.source == BADGE_READER:
             self._badge_for_override(message.scan.text.strip())
         elif isinstance(meaning, BadgeScan):  # a badge's barcode, read by the scanner
             self._badge_for_override(meaning.badge)
-        elif isinstance(meaning, CommandScan):
-            self.notify(self.tr("scan.command_not_here"), severity="warning")
         else:
-            self._scans.put(meaning)
+            self.notify(self.tr("scan.command_not_here"), severity="warning")
 
     # Answers from the workers.
 

@@ -233,6 +233,8 @@ async def test_badge_scanned_while_starting_is_kept(
         await type_and_enter(pilot, "E1001")
         gate.set()
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        # Mounted, not only pushed: leaving the app under a mounting screen prunes its widgets.
+        await wait_for(pilot, lambda: app.screen.is_mounted)
 
 
 async def test_store_that_cannot_open_is_reported_on_screen(

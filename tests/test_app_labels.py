@@ -76,7 +76,7 @@ async def test_label_waits_for_an_offline_printer_then_prints(
         await pilot.press("f7")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
         await pilot.press("1", "enter")  # label damaged
-        assert printer.wait_for_jobs(2, timeout=5)[1] == job
+        assert printer.wait_for_jobs(2, timeout=30)[1] == job
         await wait_for(pilot, lambda: label_events(services)[-1] == "label.printed")
         with services.store.read() as session:
             reprint = session.exec(select(Event).where(Event.type == "label.reprint")).one()

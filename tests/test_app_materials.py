@@ -79,6 +79,9 @@ async def test_scans_get_one_verdict_each_and_a_team_lead_overrides_a_held_lot(
         # The team lead's badge, then PIN, then a reason: the lot is loaded on their word.
         badge.send(b"E1009\r\n")
         await wait_for(pilot, lambda: isinstance(app.screen, PinPrompt))
+        # The check's lane is paused under the prompt: a label read now is not judged.
+        scanner.send(material_label("PCB-MC200-C", good, 500))
+        await wait_for(pilot, lambda: notified(app, "A scan is not taken here"))
         await pilot.press(*"1357", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
         await pilot.press("1", "enter")
@@ -88,14 +91,19 @@ async def test_scans_get_one_verdict_each_and_a_team_lead_overrides_a_held_lot(
         [override] = events_of(services, "material.overridden")
         assert json.loads(override.payload)["reason"] == "concession"
 
+        scanner.send(b"]C0#K:ANDON_QUALITY\r")  # a command sheet: not for this screen
+        await wait_for(pilot, lambda: notified(app, "That command is not used on this screen"))
         scanner.send(b"]C0%%%\r")  # a label nobody can read
         await wait_for(pilot, lambda: banner(screen)[0] == "BADLABEL")
-        assert len(bells) == 2
+        assert len(bells) == 3  # the held lot, the label read under the prompt, this one
         await pilot.press("f6")  # nothing to override: said so, nothing asked
         await wait_for(pilot, lambda: notified(app, "no refused scan to override"))
 
         await pilot.press("f10")
         await wait_for(pilot, lambda: app.screen is home)
+        # The check's lane closed with it: the next label goes to the screen on top.
+        scanner.send(material_label("PCB-MC200-C", good, 500))
+        await wait_for(pilot, lambda: notified(app, "Material label scanned"))
     verdicts = [json.loads(e.payload)["verdict"] for e in events_of(services, "material.verified")]
     assert verdicts == ["ok", "lot_on_hold", "bad_label"]
 

@@ -354,7 +354,7 @@ def test_the_demo_printer_is_a_simulated_zpl_printer_keeping_labels(tmp_path: Pa
         host, _, port = running.devices.printer.target.rpartition(":")
         assert (host, int(port)) == ("127.0.0.1", printer.port) != ("127.0.0.1", DEMO_PRINTER_PORT)
         send_tcp(host, int(port), b"^XA^FDdemo^FS^XZ", timeout=5)
-        assert printer.wait_for_jobs(1, timeout=5) == [b"^XA^FDdemo^FS^XZ"]
+        assert printer.wait_for_jobs(1, timeout=30) == [b"^XA^FDdemo^FS^XZ"]
         assert [p.read_bytes() for p in (tmp_path / "demo" / "labels").iterdir()] == [
             b"^XA^FDdemo^FS^XZ"
         ]

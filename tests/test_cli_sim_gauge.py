@@ -37,10 +37,10 @@ def test_lines_typed_into_the_simulator_arrive_as_gauge_readings(tmp_path: Path)
         )
         reader.start()
         try:
-            assert states.get(timeout=5) is DeviceState.CONNECTED
+            assert states.get(timeout=30) is DeviceState.CONNECTED
             sim.stdin.write("01A+00012.345\n+0.4860 in\n")
             sim.stdin.flush()
-            first, second = scans.get(timeout=5), scans.get(timeout=5)
+            first, second = scans.get(timeout=30), scans.get(timeout=30)
             assert (first.source, first.raw) == ("gauge", b"01A+00012.345")
             assert parse_gauge_line(first.raw).value == Decimal("12.345")
             reading = parse_gauge_line(second.raw)
@@ -62,7 +62,7 @@ def test_without_a_link_the_gauge_appears_in_the_demo_folder(tmp_path: Path) -> 
         assert line.startswith(f"gauge simulator on {tmp_path / 'gauge.tty'}:")
         assert (tmp_path / "gauge.tty").is_symlink()
         sim.stdin.close()
-        assert sim.wait(timeout=5) == 0
+        assert sim.wait(timeout=30) == 0
         assert not (tmp_path / "gauge.tty").is_symlink()
     finally:
         if sim.poll() is None:

@@ -485,7 +485,7 @@ def test_kiosk_sim_dnc_is_a_machine_that_shows_what_it_receives(tmp_path: Path) 
         lines = [sim.stdout.readline() for _ in range(len(BODY.splitlines()) + 2)]
         assert [line.rstrip("\r\n") for line in lines] == ["%", *BODY.splitlines(), "%"]
         sim.send_signal(signal.SIGINT)  # Ctrl+C: the machine is switched off
-        assert sim.wait(timeout=5) == 0
+        assert sim.wait(timeout=30) == 0
         assert not link.is_symlink()
     finally:
         if sim.poll() is None:
