@@ -318,8 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     verifying.sort()
     print(
         f"  of committed, in MaterialService.verify: p50 {percentile(verifying, 50):.2f} ms "
-        f"p99 {percentile(verifying, 99):.2f} ms (the rest: pty, reader thread, event loop, "
-        "worker start)"
+        f"p99 {percentile(verifying, 99):.2f} ms (the rest: pty, reader thread, the "
+        "hand-over to the judging thread)"
     )
     growth = memory[1] - memory[0]
     print(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -277,6 +278,7 @@ def _simulate(device: str, link: Path, suffix: str) -> int:
     from devices.simulator import SerialSimulator
     from kiosk.barcodes.explain import unescape
 
+    _ctrl_c_stops()
     simulator = SerialSimulator(link, suffix)
     print(f"{device} simulator on {link}: type a read and press Enter; Ctrl+D unplugs it.")
     try:
@@ -291,10 +293,18 @@ def _simulate(device: str, link: Path, suffix: str) -> int:
     return 0
 
 
+def _ctrl_c_stops() -> None:
+    """The simulators say Ctrl+C stops them. Started where SIGINT is ignored (a shell's
+    background job, a CI runner), Python would never raise KeyboardInterrupt: they would
+    only die, leaving their port link behind."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def _simulate_machine(link: Path) -> int:
     """A machine's DNC port: prints each program it receives as it arrives."""
     from devices.dnc_sim import DncMachine
 
+    _ctrl_c_stops()
     machine = DncMachine(link=link)
     machine.start()
     print(f"DNC machine simulator on {link}: shows what it receives; Ctrl+C stops it.", flush=True)
@@ -315,6 +325,7 @@ def _simulate_machine(link: Path) -> int:
 def _simulate_printer(port: int, folder: Path | None) -> int:
     from devices.printer_sim import PrinterSimulator
 
+    _ctrl_c_stops()
     printer = PrinterSimulator(port=port, folder=folder)
     printer.start()
     print(f"label printer simulator on 127.0.0.1:{printer.port}; Ctrl+C stops it.", flush=True)
