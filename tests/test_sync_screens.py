@@ -128,6 +128,15 @@ async def test_header_on_a_handheld_keeps_station_person_and_clock(
         assert "● ↑0 ↓40/90" in top and "Kevin Chen" in top
 
 
+async def test_header_clock_moves_on_with_the_minute(app: KioskApp, clock: FakeClock) -> None:
+    async with app.run_test(size=DESK) as pilot:
+        await sign_in(pilot, app, "E1003")
+        assert hhmm(clock) in rows(app)[0]
+        clock.advance(60)
+        # Redrawn by the header's own tick (once a second), though only when the minute moved.
+        await wait_for(pilot, lambda: hhmm(clock) in rows(app)[0])
+
+
 async def test_header_on_the_login_screen_shows_the_hub_too(
     app: KioskApp, clock: FakeClock
 ) -> None:

@@ -56,11 +56,12 @@ class StationHeader(Horizontal):
         self._tr = tr
         self._clock = clock
         self._status: HubStatus | None = None
+        self._shown_time = self._time()
 
     def compose(self) -> ComposeResult:
         yield Label(self._station, id="station-name")
         yield Label(self._user, id="user")
-        yield Label(self._time(), id="time")
+        yield Label(self._shown_time, id="time")
         yield Label("", id="hub")
         yield Label("", id="issues")
 
@@ -75,7 +76,12 @@ class StationHeader(Horizontal):
         return self._clock.now().astimezone().strftime("%H:%M")
 
     def _tick(self) -> None:
-        self.query_one("#time", Label).update(self._time())
+        # Once a minute, not every second: each update redraws the header, and a redraw
+        # holds the GIL that a scan being judged on its thread is waiting for.
+        now = self._time()
+        if now != self._shown_time:
+            self._shown_time = now
+            self.query_one("#time", Label).update(now)
 
     def _show_hub(self, status: HubStatus | None) -> None:
         self._status = status
