@@ -290,7 +290,7 @@ class KioskApp(App[None]):
         self.services = message.services
         self.login.services_ready(message.services.auth)
         self.set_interval(self._print_seconds, self._print_due)
-        self.set_interval(self._andon_seconds, self._andon_due)
+        self.set_interval(self._andon_seconds, self._time_checks_due)
         if self.config.hub.url:
             self._sync(message.services)
 
@@ -379,7 +379,7 @@ class KioskApp(App[None]):
     # What falls due with time: exceptions nobody acknowledged escalate (the bell rings on
     # this terminal), patrol inspections by running minutes are raised.
 
-    def _andon_due(self) -> None:
+    def _time_checks_due(self) -> None:
         if not any(w.group == "due" and not w.is_finished for w in self.workers):
             self._raise_due(self._tr_now().language)
 
