@@ -9,11 +9,17 @@ Kevin Chen types his badge, selects the SMT placement of an MC-200 order and ope
 material check (F9). Then, one scan at a time: ``t0 = time.perf_counter()`` just before
 ``os.write(master, label + b"\\r")``; *committed* is when `MaterialService.verify` returns in
 its worker thread (its transaction, the verdict's event included, has committed: WAL,
-synchronous=FULL); *on screen* is when the screen has drawn the verdict, taken in a
-``call_after_refresh`` queued by the screen's handler of that verdict. The next label is
-written only after that. Labels cycle through every verdict: lots loaded OK once (then
-ALREADY LOADED), a held lot, an expired one, a part not in the BOM, a wrong part, an unknown
-lot, and a label with no lot (BAD LABEL). 200 scans warm up first, untimed.
+synchronous=FULL); *on screen* is when the screen has composed the first frame after its
+handler of that verdict ran (its compositor's refresh). The next label is written only after
+that, so it meets Textual's frame pacing: a frame at most every 1/60 s, hence on screen
+about 17 ms at p50. Not ``call_after_refresh``: its callback can run before the frame (the
+screen goes idle before the updated widget has asked it to repaint); the next label was then
+written while the last verdict was still being drawn, and that draw (2-3 ms holding the GIL)
+was counted against the next scan's commit.
+
+Labels cycle through every verdict: lots loaded OK once (then ALREADY LOADED), a held lot, an
+expired one, a part not in the BOM, a wrong part, an unknown lot, and a label with no lot
+(BAD LABEL). 200 scans warm up first, untimed.
 
 Then memory: the process's resident set after the timed scans, and again after
 ``--memory-scans`` more (100,000 by default); the growth is the difference.
@@ -152,17 +158,22 @@ def instrument(services: Services, timings: Timings) -> None:
     services.materials.verify = timed_verify  # type: ignore[method-assign]
     handler: Callable[..., None] = MaterialCheckScreen.on_material_check_screen_verified
 
-    def drawn_after(screen: MaterialCheckScreen, message: MaterialCheckScreen.Verified) -> None:
+    def verdict_shown(screen: MaterialCheckScreen, message: MaterialCheckScreen.Verified) -> None:
         handler(screen, message)
+        timings.verdict = message.result.verdict
 
-        def drawn() -> None:
+    # Textual's own step that composes a frame of the screen on top (private: no public hook
+    # says when a frame has been drawn).
+    compose_frame: Callable[[MaterialCheckScreen], None] = MaterialCheckScreen._compositor_refresh
+
+    def frame_composed(screen: MaterialCheckScreen) -> None:
+        compose_frame(screen)
+        if timings.verdict is not None and not timings.drawn.is_set():
             timings.drawn_at = time.perf_counter()
-            timings.verdict = message.result.verdict
             timings.drawn.set()
 
-        screen.call_after_refresh(drawn)
-
-    MaterialCheckScreen.on_material_check_screen_verified = drawn_after  # type: ignore[method-assign,assignment]
+    MaterialCheckScreen.on_material_check_screen_verified = verdict_shown  # type: ignore[method-assign,assignment]
+    MaterialCheckScreen._compositor_refresh = frame_composed  # type: ignore[method-assign,assignment]
 
 
 def progress(done: int, committed: list[float], drawn: list[float]) -> None:
@@ -218,6 +229,7 @@ async def drive(app: KioskApp, master: int, timings: Timings, plan: Any) -> None
 
         async def scan(payload: bytes) -> tuple[float, float, MaterialVerdict | None]:
             timings.committed = None
+            timings.verdict = None
             timings.drawn.clear()
             started = time.perf_counter()
             os.write(master, payload)

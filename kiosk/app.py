@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input
-from textual.worker import Worker
+from textual.worker import Worker, WorkerState
 
 from devices.scan import DeviceState, Scan
 from devices.wedge import WedgeDetector
@@ -116,7 +116,7 @@ class KioskApp(App[None]):
         open_services: Callable[[], Services],
         tick_seconds: float = 1.0,
         status_seconds: float = 2.0,
-        print_seconds: float = 1.0,
+        print_retry_seconds: float = 1.0,
         andon_seconds: float = 10.0,
     ) -> None:
         super().__init__()
@@ -125,8 +125,8 @@ class KioskApp(App[None]):
         self._open_services = open_services
         self._tick_seconds = tick_seconds
         self._status_seconds = status_seconds
-        self._sync_stop = threading.Event()
-        self._print_seconds = print_seconds
+        self._stopping = threading.Event()  # the sync and print threads end when it is set
+        self._print_retry_seconds = print_retry_seconds
         self._andon_seconds = andon_seconds
         self._printer_down = False
         self.tr = Translator(config.station.language)
@@ -212,6 +212,11 @@ class KioskApp(App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker_failure(self, self.tr, event)
+        failed = event.state is WorkerState.ERROR and event.worker.group == "print-queue"
+        services = self.services
+        if failed and services is not None and not self._stopping.is_set():
+            # A locked or full disk may pass: the labels must still go out, later.
+            self.set_timer(self._print_retry_seconds, lambda: self._send_labels(services))
 
     # Start-up: the database layer loads only once the login screen is on the glass.
 
@@ -289,7 +294,7 @@ class KioskApp(App[None]):
     def on_kiosk_app_services_opened(self, message: ServicesOpened) -> None:
         self.services = message.services
         self.login.services_ready(message.services.auth)
-        self.set_interval(self._print_seconds, self._print_due)
+        self._send_labels(message.services)
         self.set_interval(self._andon_seconds, self._time_checks_due)
         if self.config.hub.url:
             self._sync(message.services)
@@ -346,20 +351,17 @@ class KioskApp(App[None]):
             key = "login.idle_logout" if idle else "login.signed_out"
             self.login.say(self.tr(key, name=message.user.name))
 
-    # Labels: the queue is in the store; this sends what is due, one job at a time.
+    # Labels: the queue is in the store; one thread sends them as they are queued, in order.
 
-    def _print_due(self) -> None:
-        if not any(w.group == "print-queue" and not w.is_finished for w in self.workers):
-            self._send_labels()
+    @work(thread=True, exit_on_error=False, exclusive=True, group="print-queue")
+    def _send_labels(self, services: Services) -> None:
+        from kiosk.label_printer import send_as_queued
 
-    @work(thread=True, exit_on_error=False, group="print-queue")
-    def _send_labels(self) -> None:
-        from kiosk.label_printer import send_due
-
-        assert self.services is not None
-        send_due(
-            self.services.printing,
+        send_as_queued(
+            services.printing,
             self.config.devices.printer,
+            self._stopping,
+            self._print_retry_seconds,
             lambda: self.post_message(self.LabelPrinted()),
             lambda reason, waiting: self.post_message(self.PrinterTrouble(reason, waiting)),
         )
@@ -426,7 +428,7 @@ class KioskApp(App[None]):
             run_sync(
                 client,
                 services.store,
-                self._sync_stop,
+                self._stopping,
                 self._report_sync,
                 self.config.hub.sync_seconds,
                 self._status_seconds,
@@ -492,7 +494,9 @@ class KioskApp(App[None]):
             self.notify(describe_refusal(self.tr, result), severity="error", timeout=8)
 
     def on_unmount(self) -> None:
-        self._sync_stop.set()
+        self._stopping.set()
+        if self.services is not None:
+            self.services.printing.wake()  # out of its wait, to see the stop
         for reader in self._readers:
             reader.stop(timeout=0.5)  # on the event loop: do not hold the exit up
         if self.services is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -63,3 +64,21 @@ def send_due(
             continue
         queue.printed(job.job_id)
         on_printed()
+
+
+def send_as_queued(
+    queue: PrintQueue,
+    printer: PrinterDevice,
+    stop: threading.Event,
+    retry_seconds: float,
+    on_printed: Callable[[], object],
+    on_trouble: Callable[[str, int], object],
+) -> None:
+    """Send labels as they are queued until `stop` is set (then `queue.wake()` ends the wait).
+
+    Blocking: run it on a thread of its own. While the queue is empty it sleeps; while
+    labels wait for the printer it looks again every `retry_seconds`.
+    """
+    while not stop.is_set():
+        send_due(queue, printer, on_printed, on_trouble)
+        queue.wait_for_work(retry_seconds if queue.waiting() else None)

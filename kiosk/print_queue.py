@@ -2,15 +2,19 @@
 
 Queuing, printing and reprinting are events; a failed attempt only moves the job's next try
 back (exponential, capped), so an offline printer never loses a label nor blocks the station.
+Whoever sends the labels sleeps until one is queued (`wait_for_work`), so an idle queue costs
+nothing: no polling beside the operator's scans.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy.event import listen
 from sqlmodel import Session, col, select
 
 from devices.labels.templates import BoxLabel, Label, ProductLabel
@@ -43,6 +47,17 @@ class PrintQueue:
         self._clock = clock
         self._retry_base = retry_base
         self._retry_cap = retry_cap
+        self._work = threading.Event()
+
+    def wake(self) -> None:
+        """Whoever waits in `wait_for_work` looks at the queue again."""
+        self._work.set()
+
+    def wait_for_work(self, timeout: float | None) -> None:
+        """Block until a label is queued (committed) or `wake` is called, at most `timeout`
+        seconds (None: no limit). A label queued since the last wait returns at once."""
+        self._work.wait(timeout)
+        self._work.clear()  # before the caller reads the queue: a later label wakes it again
 
     def enqueue(self, label: Label, who: SignedIn) -> str:
         return self._add(label, who, QUEUED, {})
@@ -138,6 +153,8 @@ class PrintQueue:
     def _add_in(
         self, session: Session, label: Label, who: SignedIn, event: str, extra: dict[str, str]
     ) -> str:
+        # Woken once the label can be read, i.e. after the caller's transaction commits.
+        listen(session, "after_commit", lambda _session: self.wake(), once=True)
         kind = "product" if isinstance(label, ProductLabel) else "box"
         data = json.dumps(asdict(label), default=_encode, ensure_ascii=False, sort_keys=True)
         job_id = new_id()

@@ -119,7 +119,7 @@ class AndonBoardScreen(SignedInScreen):
         self._load()
 
     def _due(self) -> None:
-        if self.is_current:  # a prompt on top: the list waits, the person is answering
+        if self.is_active:  # a prompt on top: the list waits, the person is answering
             self._load()
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="andon-load")
@@ -198,7 +198,7 @@ class AndonBoardScreen(SignedInScreen):
         self.post_message(self.ReasonsLoaded(row, causes, actions))
 
     def on_andon_board_screen_reasons_loaded(self, message: ReasonsLoaded) -> None:
-        if not self.is_current:  # the person went elsewhere meanwhile
+        if not self.is_active:  # the person went elsewhere meanwhile
             return
         row = message.exception
         if not message.causes or not message.actions:

@@ -133,7 +133,7 @@ class EquipmentScreen(SignedInScreen):
         self._load()  # back from the daily check or a prompt: it may have changed things
 
     def _tick(self) -> None:
-        if self.is_current:  # under a prompt: the prompt's answer reloads anyway
+        if self.is_active:  # under a prompt: the prompt's answer reloads anyway
             self._load()
 
     # Workers: each blocking call answers with a message.
@@ -184,7 +184,7 @@ class EquipmentScreen(SignedInScreen):
         self._show_detail()
 
     def on_equipment_screen_reasons_loaded(self, message: ReasonsLoaded) -> None:
-        if not self.is_current:  # the person went elsewhere meanwhile: not over that
+        if not self.is_active:  # the person went elsewhere meanwhile: not over that
             return
         if not message.reasons:
             self.app.bell()
@@ -209,7 +209,7 @@ class EquipmentScreen(SignedInScreen):
         self._load()
 
     def on_equipment_screen_items_loaded(self, message: ItemsLoaded) -> None:
-        if not self.is_current:
+        if not self.is_active:
             return
         if not message.items:
             self.notify(self.tr("check.no_items", equipment=message.equipment), severity="warning")

@@ -498,7 +498,7 @@ class HomeScreen(RaisesAndon):
         self.post_message(self.ReportSheetLoaded(sheet, reasons))
 
     def on_home_screen_report_sheet_loaded(self, message: HomeScreen.ReportSheetLoaded) -> None:
-        if not self.is_current:  # the person went elsewhere meanwhile: not over that
+        if not self.is_active:  # the person went elsewhere meanwhile: not over that
             return
         operation_id = message.sheet.operation_id
 
@@ -520,7 +520,7 @@ class HomeScreen(RaisesAndon):
         self.post_message(self.ReportDone(operation_id, reported))
 
     def on_home_screen_report_refused(self, message: HomeScreen.ReportRefused) -> None:
-        if message.reason is not Refusal.OVER_PLAN or not self.is_current:
+        if message.reason is not Refusal.OVER_PLAN or not self.is_active:
             self.post_message(self.RefusedMessage(message.reason.value))
             return
         operation_id, request, sheet = message.sheet.operation_id, message.request, message.sheet
@@ -598,7 +598,7 @@ class HomeScreen(RaisesAndon):
 
     def on_home_screen_sync_issues_loaded(self, message: HomeScreen.SyncIssuesLoaded) -> None:
         # Not on top any more (a second F8, a sign-out): one list, and only for who asked.
-        if self.is_current:
+        if self.is_active:
             self.app.push_screen(
                 SyncIssuesScreen(self.tr, self._station, self._clock, self.user, message.issues)
             )
@@ -675,7 +675,8 @@ class HomeScreen(RaisesAndon):
         self._andon_strip.refresh_now()
 
     def _tick(self) -> None:
-        if not self.is_current:  # hidden: redrawing its times would only slow the one shown
+        # Not `is_current`: Textual counts the screen just under the top one as current too.
+        if not self.is_active:  # hidden: redrawing its times would only slow the one shown
             return
         now = self._clock.monotonic()
         table = self._table

@@ -182,7 +182,7 @@ class MaintenanceScreen(SignedInScreen):
         self._load()
 
     def on_maintenance_screen_sheet_loaded(self, message: SheetLoaded) -> None:
-        if not self.is_current:  # the person went elsewhere meanwhile: not over that
+        if not self.is_active:  # the person went elsewhere meanwhile: not over that
             return
         order_id, who = message.sheet.order.order_id, message.who
 

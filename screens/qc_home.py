@@ -98,7 +98,7 @@ class QcHome(SignedInScreen):
         self._show()
 
     def on_qc_home_opened(self, message: Opened) -> None:
-        if self.is_current:  # not if the person went elsewhere meanwhile
+        if self.is_active:  # not if the person went elsewhere meanwhile
             self.app.push_screen(
                 InspectionScreen(
                     self.tr, self._station, self._clock, self.user, self._qc, message.detail

@@ -12,7 +12,9 @@ from sqlmodel import col, select
 from devices.printer_sim import PrinterSimulator
 from kiosk.app import KioskApp
 from kiosk.config import load_config
+from kiosk.print_queue import QueuedLabel
 from kiosk.services import Services
+from kiosk.store.errors import StoreError
 from kiosk.store.models import Event
 from screens.choice_prompt import ChoicePrompt
 from screens.text_prompt import TextPrompt
@@ -38,7 +40,7 @@ def label_app(
         + f'\n[devices.printer]\nkind = "zpl_tcp"\ntarget = "127.0.0.1:{printer.port}"\n',
         encoding="utf-8",
     )
-    return KioskApp(load_config(path), clock, lambda: services, print_seconds=0.05)
+    return KioskApp(load_config(path), clock, lambda: services, print_retry_seconds=0.05)
 
 
 def notified(app: KioskApp, text: str) -> bool:
@@ -97,7 +99,7 @@ async def test_the_printed_pdf_carries_the_serial_that_was_recorded(
         + f'\n[devices.printer]\nkind = "folder"\ntarget = "{labels}"\nformat = "pdf"\n',
         encoding="utf-8",
     )
-    app = KioskApp(load_config(path), clock, lambda: services, print_seconds=0.05)
+    app = KioskApp(load_config(path), clock, lambda: services, print_retry_seconds=0.05)
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(pilot, app, "E1003")
         await pilot.press("f6")
@@ -111,3 +113,30 @@ async def test_the_printed_pdf_carries_the_serial_that_was_recorded(
     page = pdfium.PdfDocument(pdf.read_bytes())[0]
     decoded = {code.text for code in zxingcpp.read_barcodes(page.render(scale=300 / 72).to_pil())}
     assert decoded == {recorded} == {"SN2611000777"}  # Code 128 and QR both carry it
+
+
+async def test_the_label_thread_starts_again_after_it_failed(
+    label_app: KioskApp,
+    services: Services,
+    printer: PrinterSimulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = label_app
+    due = services.printing.due
+    reads: list[int] = []
+
+    def locked_once() -> list[QueuedLabel]:
+        reads.append(1)
+        if len(reads) == 1:
+            raise StoreError("database is locked")  # another process held it too long
+        return due()
+
+    monkeypatch.setattr(services.printing, "due", locked_once)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, app, "E1003")
+        await wait_for(pilot, lambda: notified(app, "StoreError"))
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
+        await type_and_enter(pilot, "SN00000043")
+        assert b"SN00000043" in printer.wait_for_jobs(1, timeout=30)[0]
+        await wait_for(pilot, lambda: notified(app, "Label printed"))

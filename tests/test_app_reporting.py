@@ -151,7 +151,7 @@ async def test_a_final_report_prints_the_configured_labels(
         encoding="utf-8",
     )
     app = KioskApp(
-        load_config(path), clock, lambda: services, tick_seconds=0.05, print_seconds=0.05
+        load_config(path), clock, lambda: services, tick_seconds=0.05, print_retry_seconds=0.05
     )
     assembly = task_of(services, 31, 30)  # GW-310 final assembly: its boards passed reflow
     units = [demo_serial(TODAY, 31, n) for n in (1, 2)]

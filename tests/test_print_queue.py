@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 from sqlmodel import col, select
 
 from devices.labels.templates import BoxLabel, ProductLabel
+from kiosk.config import PrinterDevice
 from kiosk.identity import SignedIn
+from kiosk.label_printer import send_as_queued
 from kiosk.print_queue import PrintQueue
 from kiosk.services import Services
 from kiosk.store.models import Event
@@ -110,3 +116,55 @@ def test_a_label_that_cannot_be_rendered_leaves_the_queue_on_record(services: Se
     failed = label_events(services)[-1]
     assert failed.type == "label.failed"
     assert json.loads(failed.payload)["error"] == "serial is not printable ASCII"
+
+
+def test_a_waiting_sender_wakes_only_once_the_label_is_committed(services: Services) -> None:
+    who = operator(services)
+    woken = threading.Event()
+
+    def wait() -> None:
+        services.printing.wait_for_work(None)  # no timeout: only a queued label ends it
+        woken.set()
+
+    waiter = threading.Thread(target=wait, daemon=True)
+    waiter.start()
+    with services.store.write() as session:
+        services.printing.add_in(session, LABEL, who)
+        # Not before the commit: the sender would read the queue, find it empty and sleep.
+        assert not woken.wait(0.2)
+    assert woken.wait(30)
+    assert [j.label for j in services.printing.due()] == [LABEL]
+
+
+def test_a_label_queued_while_the_sender_prints_is_not_missed(services: Services) -> None:
+    who = operator(services)
+    services.printing.wait_for_work(0)  # nothing queued yet: returns after no time at all
+    services.printing.enqueue(LABEL, who)  # queued while the sender was busy elsewhere
+    started = time.monotonic()
+    services.printing.wait_for_work(30)
+    assert time.monotonic() - started < 10
+
+
+def test_the_sender_prints_labels_as_they_are_queued_until_stopped(
+    services: Services, tmp_path: Path
+) -> None:
+    printer = PrinterDevice(kind="folder", target=str(tmp_path))
+    stop = threading.Event()
+    printed = threading.Semaphore(0)
+    sender = threading.Thread(
+        target=send_as_queued,
+        args=(services.printing, printer, stop, 3600, printed.release, lambda *_: None),
+        daemon=True,
+    )
+    sender.start()
+    who = operator(services)
+    for serial in ("SN00000001", "SN00000002"):
+        job_id = services.printing.enqueue(replace(LABEL, serial=serial), who)
+        # An hour between retries: only the wake-up on queuing can have sent it.
+        assert printed.acquire(timeout=30)
+        assert serial in (tmp_path / f"{job_id}.zpl").read_text(encoding="utf-8")
+    assert services.printing.waiting() == 0
+    stop.set()
+    services.printing.wake()
+    sender.join(30)
+    assert not sender.is_alive()

@@ -44,7 +44,7 @@ class AndonStrip(Static):
         self.refresh_now()
 
     def _due(self) -> None:
-        if self.screen.is_current:  # under another screen nobody sees it: no reads
+        if self.screen.is_active:  # under another screen nobody sees it: no reads
             self.refresh_now()
 
     def refresh_now(self) -> None:
