@@ -10,19 +10,20 @@ material check (F9). Then, one scan at a time: ``t0 = time.perf_counter()`` just
 ``os.write(master, label + b"\\r")``; *committed* is when `MaterialService.verify` returns in
 its worker thread (its transaction, the verdict's event included, has committed: WAL,
 synchronous=FULL); *on screen* is when the screen has composed the first frame after its
-handler of that verdict ran (its compositor's refresh). The next label is written only after
-that, so it meets Textual's frame pacing: a frame at most every 1/60 s, hence on screen
-about 17 ms at p50. Not ``call_after_refresh``: its callback can run before the frame (the
-screen goes idle before the updated widget has asked it to repaint); the next label was then
-written while the last verdict was still being drawn, and that draw (2-3 ms holding the GIL)
-was counted against the next scan's commit.
+handler of that verdict ran (its compositor's refresh). The next label is written
+`PAUSE_SECONDS` after that: a person with a scanner gun reads a few labels a second at most, so
+on the line a scan meets an idle app, not one still finishing the last frame (2-3 ms holding the
+GIL) nor Textual's frame pacing (a frame at most every 1/60 s). Not ``call_after_refresh``: its
+callback can run before the frame (the screen goes idle before the updated widget has asked it
+to repaint), and the next label was then written into the draw of the last verdict.
 
 Labels cycle through every verdict: lots loaded OK once (then ALREADY LOADED), a held lot, an
 expired one, a part not in the BOM, a wrong part, an unknown lot, and a label with no lot
 (BAD LABEL). 200 scans warm up first, untimed.
 
 Then memory: the process's resident set after the timed scans, and again after
-``--memory-scans`` more (100,000 by default); the growth is the difference.
+``--memory-scans`` more (100,000 by default), each written as soon as the last is drawn; the
+growth is the difference.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ TARGET_COMMITTED_P99_MS = 5.0
 TARGET_SCREEN_P99_MS = 25.0
 TARGET_GROWTH_MB = 20.0
 WARMUP_SCANS = 200
+PAUSE_SECONDS = 0.02  # between a verdict's frame and the next timed label
 PROGRESS_EVERY = 1000  # scans per progress line
 # Far above any plausible latency: a verdict not drawn by then is lost, and the run failed.
 VERDICT_TIMEOUT_SECONDS = 5.0
@@ -231,10 +233,16 @@ async def drive(app: KioskApp, master: int, timings: Timings, plan: Any) -> None
             timings.committed = None
             timings.verdict = None
             timings.drawn.clear()
+            drawn = asyncio.ensure_future(
+                asyncio.wait_for(timings.drawn.wait(), VERDICT_TIMEOUT_SECONDS)
+            )
+            # The wait is set up before the label goes out: the bench's own work must not hold
+            # the event loop (and the GIL) while the scan is read and judged.
+            await asyncio.sleep(0)
             started = time.perf_counter()
             os.write(master, payload)
             try:
-                await asyncio.wait_for(timings.drawn.wait(), VERDICT_TIMEOUT_SECONDS)
+                await drawn
             except TimeoutError:
                 raise RunFailed(f"no verdict drawn for {payload!r}") from None
             if timings.committed is None:
@@ -279,10 +287,12 @@ def main(argv: list[str] | None = None) -> int:
             async def plan(scan: Any) -> None:
                 for n in range(WARMUP_SCANS):
                     payload, expected = kinds[n % len(kinds)]
+                    await asyncio.sleep(PAUSE_SECONDS)
                     _, _, verdict = await scan(payload)
                     if expected is not None and verdict is not expected:
                         raise RunFailed(f"{payload!r} was judged {verdict}, not {expected}")
                 for n in range(args.scans):
+                    await asyncio.sleep(PAUSE_SECONDS)
                     commit_s, drawn_s, _ = await scan(kinds[n % len(kinds)][0])
                     committed.append(commit_s * 1000)
                     drawn.append(drawn_s * 1000)
