@@ -2,8 +2,8 @@
 
 Queuing, printing and reprinting are events; a failed attempt only moves the job's next try
 back (exponential, capped), so an offline printer never loses a label nor blocks the station.
-Whoever sends the labels sleeps until one is queued (`wait_for_work`), so an idle queue costs
-nothing: no polling beside the operator's scans.
+Whoever sends the labels sleeps until one is queued (`wait_for_work`): an empty queue is never
+polled, so it takes no time from the operator's scans.
 """
 
 from __future__ import annotations
