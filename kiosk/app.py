@@ -413,8 +413,11 @@ class KioskApp(App[None]):
             self.notify(text, severity="error", timeout=30)
 
     def _tr_now(self) -> Translator:
-        """The language of whoever is at the terminal now."""
-        return self.screen.tr if isinstance(self.screen, StationScreen) else self.tr
+        """The language of whoever is at the terminal now; the station's while no screen is
+        up (a late worker's answer as the app closes)."""
+        stack = self.screen_stack
+        top = stack[-1] if stack else None
+        return top.tr if isinstance(top, StationScreen) else self.tr
 
     # Sync with the hub, in the background; the header shows how it goes.
 
