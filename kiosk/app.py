@@ -13,6 +13,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
@@ -186,7 +187,8 @@ class KioskApp(App[None]):
         if text is None:
             return False
         self.call_after_refresh(self._untype, text)
-        if not getattr(self.screen, "ACCEPTS_SCANS", False):
+        screen = self._top()
+        if not getattr(screen, "ACCEPTS_SCANS", False):
             # A PIN or a choice must never be answered by a scan that came at the wrong time.
             self.bell()
             self.notify(self._tr_now()("scan.not_here"), severity="warning")
@@ -197,7 +199,8 @@ class KioskApp(App[None]):
             received_at=self.clock.now(),
             received_mono=self.clock.monotonic(),
         )
-        self.screen.post_message(ScanArrived(scan))
+        assert screen is not None  # it takes scans
+        screen.post_message(ScanArrived(scan))
         return True
 
     def _untype(self, text: str) -> None:
@@ -249,10 +252,11 @@ class KioskApp(App[None]):
 
     def on_kiosk_app_device_scanned(self, message: DeviceScanned) -> None:
         self.touch_idle()
+        screen = self._top()
         if message.scan.source == GAUGE:
             self._gauge_read(message.scan)
-        elif getattr(self.screen, "ACCEPTS_SCANS", False):
-            self.screen.post_message(ScanArrived(message.scan))
+        elif screen is not None and getattr(screen, "ACCEPTS_SCANS", False):
+            screen.post_message(ScanArrived(message.scan))
         else:
             self.bell()
             self.notify(self._tr_now()("scan.not_here"), severity="warning")
@@ -262,15 +266,16 @@ class KioskApp(App[None]):
         what was wrong with a line that is not a reading."""
         from devices.gauge import GaugeLineError, parse_gauge_line
 
-        if not getattr(self.screen, "ACCEPTS_GAUGE", False):
+        screen = self._top()
+        if screen is None or not getattr(screen, "ACCEPTS_GAUGE", False):
             self.notify(self._tr_now()("gauge.not_here"), severity="warning")
             return
         try:
             reading = parse_gauge_line(scan.raw)
         except GaugeLineError as error:
-            self.screen.post_message(GaugeRead(None, problem=error.problem.value))
+            screen.post_message(GaugeRead(None, problem=error.problem.value))
             return
-        self.screen.post_message(GaugeRead(reading.value, reading.unit))
+        screen.post_message(GaugeRead(reading.value, reading.unit))
 
     def on_kiosk_app_device_changed(self, message: DeviceChanged) -> None:
         tr = self._tr_now()
@@ -413,11 +418,15 @@ class KioskApp(App[None]):
             self.notify(text, severity="error", timeout=30)
 
     def _tr_now(self) -> Translator:
-        """The language of whoever is at the terminal now; the station's while no screen is
-        up (a late worker's answer as the app closes)."""
-        stack = self.screen_stack
-        top = stack[-1] if stack else None
+        """The language of whoever is at the terminal now; the station's while no screen is up."""
+        top = self._top()
         return top.tr if isinstance(top, StationScreen) else self.tr
+
+    def _top(self) -> Screen[object] | None:
+        """The screen on top; None as the app closes, when a late message (a worker's answer,
+        a device's read) may still come and `self.screen` would raise."""
+        stack = self.screen_stack
+        return stack[-1] if stack else None
 
     # Sync with the hub, in the background; the header shows how it goes.
 
