@@ -21,6 +21,12 @@ Labels cycle through every verdict: lots loaded OK once (then ALREADY LOADED), a
 expired one, a part not in the BOM, a wrong part, an unknown lot, and a label with no lot
 (BAD LABEL). 200 scans warm up first, untimed.
 
+Between the app's scans, after every `FLOOR_EVERY`-th, the floor (`Floor`): a bare reader thread
+on a pty of its own that commits one row per line to a SQLite file in the same folder (WAL,
+synchronous=FULL), with the same pacing. It is what any program on this machine pays for a
+committed scan; with the host's steal time (`/proc/stat`), it tells the app's own cost from the
+machine's.
+
 Then memory: the process's resident set after the timed scans, and again after
 ``--memory-scans`` more (100,000 by default), each written as soon as the last is drawn; the
 growth is the difference.
@@ -34,9 +40,13 @@ import math
 import os
 import platform
 import pty
+import sqlite3
 import sys
 import tempfile
+import threading
 import time
+import tty
+import uuid
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -70,6 +80,8 @@ PROGRESS_EVERY = 1000  # scans per progress line
 # Far above any plausible latency: a verdict not drawn by then is lost, and the run failed.
 VERDICT_TIMEOUT_SECONDS = 5.0
 GS = b"\x1d"
+FLOOR_EVERY = 5  # app scans per floor scan
+FLOOR_QUIT = b"\x04"  # a line of its own: the floor's reader thread ends
 
 
 class RunFailed(Exception):
@@ -135,6 +147,91 @@ def labels(services: Services, today: date) -> list[tuple[bytes, MaterialVerdict
     ]
 
 
+class Floor:
+    """What this machine gives any program for a scan: the floor under the app's figures.
+
+    A bare reader thread on a pseudo-terminal of its own that, for each line, inserts one row
+    into a SQLite file (WAL, synchronous=FULL, as the station's store) and commits: the pty's
+    wake-up and one durable commit, which every committed verdict also pays, and nothing else
+    (no app, no parsing, no ORM). `await scan(line)` gives bytes written → row committed, in ms.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self._master, self._slave = pty.openpty()
+        tty.setraw(self._slave)
+        self._db = sqlite3.connect(
+            folder / "floor.db", isolation_level=None, check_same_thread=False
+        )
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("CREATE TABLE event (id TEXT PRIMARY KEY, body TEXT NOT NULL)")
+        self._started = 0.0
+        self._committed = 0.0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._done = asyncio.Event()
+        self._thread = threading.Thread(target=self._read, name="floor-reader", daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        pending = b""
+        while True:
+            pending += os.read(self._slave, 4096)
+            while b"\r" in pending:
+                line, pending = pending.split(b"\r", 1)
+                if line == FLOOR_QUIT:
+                    return
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.execute("INSERT INTO event VALUES (?, ?)", (str(uuid.uuid4()), line.hex()))
+                self._db.execute("COMMIT")
+                self._committed = time.perf_counter()
+                assert self._loop is not None
+                self._loop.call_soon_threadsafe(self._done.set)
+
+    async def scan(self, line: bytes) -> float:
+        self._loop = asyncio.get_running_loop()
+        self._done.clear()
+        self._started = time.perf_counter()
+        os.write(self._master, line)
+        try:
+            await asyncio.wait_for(self._done.wait(), VERDICT_TIMEOUT_SECONDS)
+        except TimeoutError:
+            raise RunFailed("the floor's reader committed nothing") from None
+        return (self._committed - self._started) * 1000
+
+    def close(self) -> None:
+        os.write(self._master, FLOOR_QUIT + b"\r")
+        self._thread.join(VERDICT_TIMEOUT_SECONDS)
+        self._db.close()
+        os.close(self._master)
+        os.close(self._slave)
+
+
+class StealMeter:
+    """The host's steal time (`/proc/stat`): the share of CPU time the hypervisor gave to other
+    guests, between two `percent()` calls. A thread that loses its virtual CPU mid-scan waits
+    milliseconds doing nothing."""
+
+    def __init__(self) -> None:
+        self._last = self._read()
+
+    @staticmethod
+    def _read() -> tuple[int, int] | None:
+        try:
+            fields = Path("/proc/stat").read_text().splitlines()[0].split()
+        except OSError:
+            return None  # not Linux: no figure
+        # user nice system idle iowait irq softirq steal (guest time is counted in user)
+        ticks = [int(x) for x in fields[1:9]]
+        return ticks[7], sum(ticks)
+
+    def percent(self) -> float | None:
+        now, last = self._read(), self._last
+        self._last = now
+        if now is None or last is None or now[1] == last[1]:
+            return None
+        return 100 * (now[0] - last[0]) / (now[1] - last[1])
+
+
 class Timings:
     """Filled on the app's threads; read by the driver between scans."""
 
@@ -178,14 +275,22 @@ def instrument(services: Services, timings: Timings) -> None:
     MaterialCheckScreen._compositor_refresh = frame_composed  # type: ignore[method-assign,assignment]
 
 
-def progress(done: int, committed: list[float], drawn: list[float]) -> None:
-    """One block's figures as the run goes: a trend (the store growing) shows here."""
+def progress(
+    done: int, committed: list[float], drawn: list[float], floor: list[float], steal: float | None
+) -> None:
+    """One block's figures as the run goes: a trend (the store growing) shows here, and a
+    stretch where the host was busy (the floor slow too, steal up)."""
     print(
         f"  timed scans {done:,}: committed p50 {percentile(committed, 50):.2f} "
         f"p99 {percentile(committed, 99):.2f} ms, on screen p50 {percentile(drawn, 50):.2f} "
-        f"p99 {percentile(drawn, 99):.2f} ms",
+        f"p99 {percentile(drawn, 99):.2f} ms; floor p99 {percentile(floor, 99):.2f} ms, "
+        f"host steal {share(steal)}",
         flush=True,
     )
+
+
+def share(percent: float | None) -> str:
+    return "unknown" if percent is None else f"{percent:.1f}%"
 
 
 def rss_mb() -> float:
@@ -279,9 +384,12 @@ def main(argv: list[str] | None = None) -> int:
             timings = Timings()
             instrument(services, timings)
             app = KioskApp(config, clock, lambda: services)
+            floor = Floor(folder)
             committed: list[float] = []
             drawn: list[float] = []
             verifying: list[float] = []
+            floored: list[float] = []
+            steal: list[float | None] = []
             memory: list[float] = []
 
             async def plan(scan: Any) -> None:
@@ -291,15 +399,29 @@ def main(argv: list[str] | None = None) -> int:
                     _, _, verdict = await scan(payload)
                     if expected is not None and verdict is not expected:
                         raise RunFailed(f"{payload!r} was judged {verdict}, not {expected}")
+                run_steal, block_steal = StealMeter(), StealMeter()
                 for n in range(args.scans):
                     await asyncio.sleep(PAUSE_SECONDS)
                     commit_s, drawn_s, _ = await scan(kinds[n % len(kinds)][0])
                     committed.append(commit_s * 1000)
                     drawn.append(drawn_s * 1000)
                     verifying.append(timings.verify_s * 1000)
+                    if (n + 1) % FLOOR_EVERY == 0:
+                        await asyncio.sleep(PAUSE_SECONDS)
+                        floored.append(await floor.scan(kinds[n % len(kinds)][0]))
                     if (n + 1) % PROGRESS_EVERY == 0:
                         block = slice(n + 1 - PROGRESS_EVERY, n + 1)
-                        progress(n + 1, sorted(committed[block]), sorted(drawn[block]))
+                        floor_block = slice(
+                            (n + 1 - PROGRESS_EVERY) // FLOOR_EVERY, (n + 1) // FLOOR_EVERY
+                        )
+                        progress(
+                            n + 1,
+                            sorted(committed[block]),
+                            sorted(drawn[block]),
+                            sorted(floored[floor_block]),
+                            block_steal.percent(),
+                        )
+                steal.append(run_steal.percent())
                 memory.append(rss_mb())
                 block_start = time.perf_counter()
                 for n in range(args.memory_scans):
@@ -317,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 asyncio.run(drive(app, master, timings, plan))
             finally:
+                floor.close()
                 services.close()
     except RunFailed as exc:
         print(f"scan verdict benchmark: {exc}", file=sys.stderr)
@@ -343,6 +466,13 @@ def main(argv: list[str] | None = None) -> int:
         f"p99 {percentile(verifying, 99):.2f} ms (the rest: pty, reader thread, the "
         "hand-over to the judging thread)"
     )
+    floored.sort()
+    if floored:
+        print(
+            f"  floor, no app ({len(floored):,} scans between the app's: pty read and one SQLite "
+            f"commit): p50 {percentile(floored, 50):.2f} ms p99 {percentile(floored, 99):.2f} ms; "
+            f"host steal {share(steal[0])} of CPU time during the timed scans"
+        )
     growth = memory[1] - memory[0]
     print(
         f"memory: {memory[0]:.1f} MB after the timed scans, {memory[1]:.1f} MB after "

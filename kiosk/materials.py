@@ -7,12 +7,11 @@ reason, recorded as its own event. No Textual here: screens call this from worke
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-
-from sqlalchemy import Connection
 
 from kiosk.barcodes.scans import MaterialLabel, ScanMeaning, UnknownScan
 from kiosk.clock import Clock
@@ -95,7 +94,7 @@ class MaterialService:
         self._work_centers = tuple(work_centers)
 
     def pick_list(self, operation_id: str) -> tuple[PickLine, ...]:
-        with self._store.engine.connect() as conn:
+        with self._store.read_sql() as conn:
             return self._sheet(conn, operation_id).pick_list()
 
     def verify(self, operation_id: str, scan: ScanMeaning, who: SignedIn) -> Verification:
@@ -176,7 +175,7 @@ class MaterialService:
                 sheet.pick_list(),
             )
 
-    def _sheet(self, conn: Connection, operation_id: str) -> _Sheet:
+    def _sheet(self, conn: sqlite3.Connection, operation_id: str) -> _Sheet:
         found = _rows(conn, _OPERATION, operation_id)
         if not found:
             raise Refused(Refusal.UNKNOWN_OPERATION)
@@ -194,7 +193,7 @@ class MaterialService:
 
     def _load(
         self,
-        conn: Connection,
+        conn: sqlite3.Connection,
         sheet: _Sheet,
         lot_no: str,
         item_code: str,
@@ -203,22 +202,16 @@ class MaterialService:
     ) -> None:
         row = (new_id(), sheet.operation_id, lot_no, item_code, qty)
         stamp = utc_text(self._clock.now())
-        _cursor(conn).execute(_LOAD, (*row, stamp, who.user_id))
+        conn.execute(_LOAD, (*row, stamp, who.user_id))
         sheet.loads.append((lot_no, item_code, qty))
 
 
-def _rows(conn: Connection, sql: str, *params: Any) -> list[Any]:
-    return list(_cursor(conn).execute(sql, params).fetchall())
-
-
-def _cursor(conn: Connection) -> Any:
-    """The driver's own connection, inside `conn`'s transaction: a statement through it
-    skips SQLAlchemy's per-statement work, which was most of a scan's time."""
-    return conn.connection.driver_connection
+def _rows(conn: sqlite3.Connection, sql: str, *params: Any) -> list[Any]:
+    return conn.execute(sql, params).fetchall()
 
 
 def _judge(
-    conn: Connection, sheet: _Sheet, scan: ScanMeaning, today: date
+    conn: sqlite3.Connection, sheet: _Sheet, scan: ScanMeaning, today: date
 ) -> tuple[MaterialVerdict, str, str, float, str]:
     """(verdict, lot number, item code, quantity, detail), checked in the order an
     operator can act on: a label before its lot, the part before the lot's state."""

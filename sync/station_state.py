@@ -147,12 +147,12 @@ def record_answers(
         # have higher numbers), and the hub applied all of it up to its last sequence: one
         # range update marks them, where naming 500 ids cost more than the hub's insert.
         last = min(batch[-1].seq, hub_last_seq)
-        accepted = conn.exec_driver_sql(_MARK_ACCEPTED, (stamp, batch[0].seq, last)).rowcount
+        accepted = conn.execute(_MARK_ACCEPTED, (stamp, batch[0].seq, last)).rowcount
         if others:
-            conn.exec_driver_sql(_MARK_ANSWERED, others)
-        requeued = conn.exec_driver_sql(_REQUEUE, (hub_last_seq,)).rowcount if gaps else 0
+            conn.executemany(_MARK_ANSWERED, others)
+        requeued = conn.execute(_REQUEUE, (hub_last_seq,)).rowcount if gaps else 0
         meta = [(LAST_SYNC, now.isoformat()), (SKEW, str(skew_ms)), (BLOCKED, "")]
-        conn.exec_driver_sql(_SET_META, meta)
+        conn.executemany(_SET_META, meta)
     return int(accepted) + requeued
 
 

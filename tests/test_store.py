@@ -85,6 +85,41 @@ def test_event_and_change_commit_together_or_not_at_all(tmp_path: Path) -> None:
     assert row == (1, "test.happened", '{"n": 1}', "u1", "WC-1")
 
 
+def test_a_driver_write_holds_the_lock_from_begin_and_commits_with_its_event_or_not_at_all(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.db"
+    store = open_store(path, "ST-1", FakeClock())
+    insert = "INSERT INTO work_center (code, name) VALUES ('WC-1', 'one')"
+    with pytest.raises(RuntimeError), store.write_sql() as conn:
+        other = sqlite3.connect(path, timeout=0)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")  # before this transaction has written anything
+        other.close()
+        conn.execute(insert)
+        store.outbox.append_sql(conn, "test.happened", {"n": 1}, None)
+        raise RuntimeError("power cut before commit")
+    with store.read_sql() as conn:
+        assert conn.execute("SELECT count(*) FROM work_center").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM event").fetchone() == (0,)
+    # The connection is back with no transaction open, and one a failure closed is replaced:
+    # both writes go through.
+    with pytest.raises(sqlite3.ProgrammingError), store.write_sql() as conn:
+        conn.close()
+    for n in (1, 2):
+        with store.write_sql() as conn:
+            conn.execute(insert.replace("WC-1", f"WC-{n}"))
+            store.outbox.append_sql(conn, "test.happened", {"n": n}, "u1", subject_id=f"WC-{n}")
+    store.close()
+    with sqlite3.connect(path) as conn:  # another process sees both: committed, not cached
+        assert conn.execute("SELECT count(*) FROM work_center").fetchone() == (2,)
+        assert conn.execute("SELECT seq, type FROM event").fetchall() == [
+            (1, "test.happened"),
+            (2, "test.happened"),
+        ]
+    conn.close()
+
+
 def test_outbox_sequence_is_gapless_across_threads(tmp_path: Path) -> None:
     store = open_store(tmp_path / "s.db", "ST-1", FakeClock())
 

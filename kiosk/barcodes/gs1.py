@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 _IDENTIFIERS = ("00", "01", "02", "10", "21")
 _CHECKED = {"00": "SSCC", "01": "GTIN", "02": "GTIN", "03": "GTIN"}
 _COUNTS = ("30", "37")
+_GS1_CHARSET = re.compile(f"[ -~{GS}]*")  # one match, not a Python step per character
 _OUTSIDE_CHARSET = "GS1: contains characters outside the GS1 character set"
 _DATE_NOTE = re.compile(r"\s*\(YY[^)]*\)")  # "(YYMMDD)": shown dates are ISO instead
 
@@ -96,7 +97,7 @@ def _parsed(data: str) -> list[GS1ElementString] | str:
 
 def _in_gs1_charset(text: str) -> bool:
     # GS1 allows printable ASCII only; other digits (e.g. "٠") would pass biip's `\d`.
-    return all(" " <= char <= "~" or char == GS for char in text)
+    return _GS1_CHARSET.fullmatch(text) is not None
 
 
 def _meaning(elements: list[GS1ElementString], format_name: str) -> ScanMeaning:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from kiosk.clock import Clock
@@ -64,17 +65,16 @@ class Outbox:
 
     def append_sql(
         self,
-        conn: Connection,
+        conn: sqlite3.Connection,
         type_: str,
         payload: dict[str, Any],
         user_id: str | None,
         subject_id: str | None = None,
     ) -> str:
-        """`append` on a bare connection in a write transaction (Store.write_sql); answers
-        the event's id. The ORM's flush costs more than the row itself on a scan."""
+        """`append` on the driver's connection in a write transaction (Store.write_sql);
+        answers the event's id. The ORM's flush costs more than the row itself on a scan."""
         event_id = new_id()
-        driver: Any = conn.connection.driver_connection  # skips SQLAlchemy's per-statement work
-        driver.execute(
+        conn.execute(
             _INSERT,
             (
                 event_id,
