@@ -23,9 +23,9 @@ expired one, a part not in the BOM, a wrong part, an unknown lot, and a label wi
 
 Between the app's scans, after every `FLOOR_EVERY`-th, the floor (`Floor`): a bare reader thread
 on a pty of its own that commits one row per line to a SQLite file in the same folder (WAL,
-synchronous=FULL), with the same pacing. It is what any program on this machine pays for a
-committed scan; with the host's steal time (`/proc/stat`), it tells the app's own cost from the
-machine's.
+synchronous=FULL; checkpointed after a commit once a second, as the store's Checkpointer does),
+with the same pacing. It is what any program on this machine pays for a committed scan; with
+the host's steal time (`/proc/stat`), it tells the app's own cost from the machine's.
 
 Then memory: the process's resident set after the timed scans, and again after
 ``--memory-scans`` more (100,000 by default), each written as soon as the last is drawn; the
@@ -66,6 +66,7 @@ from kiosk.demo_data import DEMO_STATION_ID, DEMO_WORK_CENTERS, seed_demo  # noq
 from kiosk.identity import SignedIn  # noqa: E402
 from kiosk.material_check import MaterialVerdict, Verification  # noqa: E402
 from kiosk.services import Services, open_services  # noqa: E402
+from kiosk.store.checkpointer import EVERY_SECONDS as CHECKPOINT_EVERY_SECONDS  # noqa: E402
 from kiosk.store.models import MaterialLot  # noqa: E402
 from kiosk.work import LotStatus  # noqa: E402
 from screens.home import HomeScreen  # noqa: E402
@@ -167,6 +168,7 @@ class Floor:
         self._db.execute("CREATE TABLE event (id TEXT PRIMARY KEY, body TEXT NOT NULL)")
         self._started = 0.0
         self._committed = 0.0
+        self._checkpointed = 0.0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._done = asyncio.Event()
         self._thread = threading.Thread(target=self._read, name="floor-reader", daemon=True)
@@ -186,6 +188,11 @@ class Floor:
                 self._committed = time.perf_counter()
                 assert self._loop is not None
                 self._loop.call_soon_threadsafe(self._done.set)
+                if self._committed - self._checkpointed >= CHECKPOINT_EVERY_SECONDS:
+                    # After the timed commit, as often as the station's Checkpointer does: no
+                    # commit here pays for a checkpoint, and the log does not grow.
+                    self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    self._checkpointed = self._committed
 
     async def scan(self, line: bytes) -> float:
         self._loop = asyncio.get_running_loop()
