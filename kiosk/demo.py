@@ -177,7 +177,7 @@ def _seed(config: StationConfig, clock: Clock) -> None:
         first, second = services.tasks.open_tasks()[:2]
         # The machines of her work were checked (in the shift of each start: one may begin
         # between the two) and set running before she started it.
-        _ready_machines(services, first.work_center, who)
+        ready_machines(services, first.work_center, who)
         earlier.ago = 2 * 3600
         # She read the revised assembly SOP before starting, as the terminal asks.
         for task in (first, second):
@@ -185,7 +185,7 @@ def _seed(config: StationConfig, clock: Clock) -> None:
                 services.sops.acknowledge(task.operation_id, who)
         services.tasks.start(first.operation_id, who)
         earlier.ago = 100 * 60
-        _ready_machines(services, second.work_center, who)
+        ready_machines(services, second.work_center, who)
         services.tasks.start(second.operation_id, who)
         earlier.ago = 55 * 60
         services.tasks.pause(second.operation_id, who, PauseReason.MATERIAL_SHORTAGE)
@@ -195,7 +195,7 @@ def _seed(config: StationConfig, clock: Clock) -> None:
         services.close()
 
 
-def _ready_machines(services: Services, work_center: str, who: SignedIn) -> None:
+def ready_machines(services: Services, work_center: str, who: SignedIn) -> None:
     """The machines of `work_center` this shift's check still waits for get one with every
     item passed (readings mid-range); those not running yet are set running."""
     statuses = services.daily_checks.statuses()

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from hub.demo import start_demo_hub
 from kiosk.clock import SystemClock
 from kiosk.config import HubSection
-from kiosk.demo import prepare_demo
+from kiosk.demo import prepare_demo, ready_machines
 from kiosk.demo_data import demo_reference
 from kiosk.qc_values import Decision, InspectionKind
 from kiosk.services import open_services
@@ -32,6 +32,9 @@ def test_results_and_a_signed_disposition_reach_the_hub(tmp_path: Path) -> None:
             t for t in services.tasks.open_tasks()
             if (t.item_code, t.seq, t.status) == ("FG-MC200", 10, "pending")
         )  # fmt: skip
+        # The demo's machines were checked up to two hours ago: a new shift may have begun
+        # since, and then she does its daily check first, as at any shift's start.
+        ready_machines(services, placement.work_center, operator)
         services.tasks.start(placement.operation_id, operator)
         [first] = [s for s in services.qc.to_do("en") if s.kind is InspectionKind.FIRST_ARTICLE]
         detail = services.qc.detail(first.inspection_id, "en")
